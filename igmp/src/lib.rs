@@ -23,3 +23,10 @@
 extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
+
+#[cfg(feature = "alloc")]
+pub mod gmp;
+#[cfg(feature = "alloc")]
+pub mod host;
+#[cfg(feature = "alloc")]
+pub mod router;
