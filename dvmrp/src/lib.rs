@@ -16,9 +16,14 @@
 )]
 //! DVMRP, the Distance Vector Multicast Routing Protocol (draft-ietf-idmr-dvmrp-v3-11, RFC 1075).
 //!
-//! Work in progress: the zero-copy codec for every DVMRP message lands here.
+//! Work in progress.
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
+
+mod error;
+pub mod wire;
+
+pub use error::DvmrpError;

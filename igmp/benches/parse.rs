@@ -1,0 +1,3 @@
+//! Parsing benchmarks (criterion).
+
+fn main() {}
