@@ -466,7 +466,7 @@ fn rfc3376_6_3_forwarding_events_track_should_forward_under_random_records() {
         for _ in 0..200 {
             now += ms(next(30_000));
             r.handle_timeout(now);
-            let t = mcast_igmp::gmp::RecordType::from_code(1 + next(6) as u8).unwrap();
+            let t = RecordType::from(1 + next(6) as u8);
             let sources: Vec<u8> = (0..next(4)).map(|_| 1 + next(6) as u8).collect();
             report(&mut r, now, t, &sources);
             while let Some(e) = r.poll_event() {

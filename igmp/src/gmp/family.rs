@@ -6,28 +6,18 @@ use core::time::Duration;
 use mcast_addr::family::{IpFamily, Ipv4, Ipv6};
 
 use super::Version;
+use super::codec::Codec;
+use crate::wire::GmpFamily;
 
 /// The group management protocol of an address family: IGMP for [`Ipv4`], MLD for [`Ipv6`].
 ///
 /// MLDv1 is IGMPv2 translated to IPv6 (RFC 2710 §1) and MLDv2 is IGMPv3 translated to IPv6
 /// (RFC 3810 §1), so one state machine serves both: this trait carries the few constants and
 /// address rules in which the two protocols differ.
-pub trait Gmp: IpFamily {
-    /// The protocol's name, for messages: `"IGMP"` or `"MLD"`.
-    const PROTOCOL: &'static str;
+pub trait Gmp: GmpFamily + Codec {
     /// The oldest protocol version the family has: [`Version::V1`] for IGMP (RFC 1112),
     /// [`Version::V2`] for MLD (MLDv1, RFC 2710, the equivalent of IGMPv2).
     const OLDEST_VERSION: Version;
-    /// The all-systems (IGMP, 224.0.0.1, RFC 1112 §4) or link-scope all-nodes (MLD, ff02::1,
-    /// RFC 4291 §2.7.1) address: the destination of General Queries (RFC 3376/9776 §4.1.12,
-    /// RFC 3810 §5.1.15). Never reported by a host.
-    const ALL_SYSTEMS: Self::Addr;
-    /// The all-routers address (224.0.0.2, ff02::2): the destination of IGMPv2 Leave Group
-    /// (RFC 2236 §3) and MLDv1 Done (RFC 2710 §5) messages.
-    const ALL_ROUTERS: Self::Addr;
-    /// Where version 3 reports go: 224.0.0.22 (IGMPv3, RFC 3376/9776 §4.2.14) or ff02::16
-    /// (all MLDv2-capable routers, RFC 3810 §5.2.14).
-    const V3_REPORT_DESTINATION: Self::Addr;
     /// The unit of the Max Resp Code: 1/10 second for IGMP (RFC 3376/9776 §4.1.1), one
     /// millisecond for MLD (RFC 3810 §5.1.3). A host never answers a Query sooner than one unit
     /// after it arrives, even when the Query's Max Response Time is zero.
@@ -35,15 +25,6 @@ pub trait Gmp: IpFamily {
     /// The Source-Specific Multicast range (RFC 4607 §1): 232.0.0.0/8 or ff30::/12 (every
     /// `ff3x::/32` scope), as an address and a prefix length.
     const SSM_RANGE: (Self::Addr, u8);
-    /// Bytes of IP header in front of every message: IPv4 with the Router Alert option (24),
-    /// IPv6 with a Hop-by-Hop Options header holding the Router Alert option (48).
-    const IP_OVERHEAD: usize;
-    /// Bytes of a version 3 Query before its source list (IGMPv3 12, MLDv2 28).
-    const V3_QUERY_HEADER_LEN: usize;
-    /// Bytes of a version 3 report before its first group record (8 for both).
-    const V3_REPORT_HEADER_LEN: usize = 8;
-    /// Bytes of a group record before its source list (IGMPv3 8, MLDv2 20).
-    const RECORD_HEADER_LEN: usize;
 
     /// Whether a host sends reports about `group`. IGMP never reports the all-systems group
     /// (RFC 3376/9776 §5); MLD never reports ff02::1 nor any address of scope 0 (reserved) or 1
@@ -57,19 +38,12 @@ pub trait Gmp: IpFamily {
 }
 
 impl Gmp for Ipv4 {
-    const PROTOCOL: &'static str = "IGMP";
     const OLDEST_VERSION: Version = Version::V1;
-    const ALL_SYSTEMS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 1);
-    const ALL_ROUTERS: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 2);
-    const V3_REPORT_DESTINATION: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 22);
     const MAX_RESPONSE_UNIT: Duration = Duration::from_millis(100);
     const SSM_RANGE: (Ipv4Addr, u8) = (Ipv4Addr::new(232, 0, 0, 0), 8);
-    const IP_OVERHEAD: usize = 24;
-    const V3_QUERY_HEADER_LEN: usize = 12;
-    const RECORD_HEADER_LEN: usize = 8;
 
     fn is_reported(group: &Ipv4Addr) -> bool {
-        group.is_multicast() && *group != Self::ALL_SYSTEMS
+        group.is_multicast() && *group != <Self as GmpFamily>::ALL_SYSTEMS
     }
 
     fn is_valid_query_source(_source: &Ipv4Addr) -> bool {
@@ -78,34 +52,18 @@ impl Gmp for Ipv4 {
 }
 
 impl Gmp for Ipv6 {
-    const PROTOCOL: &'static str = "MLD";
     const OLDEST_VERSION: Version = Version::V2;
-    const ALL_SYSTEMS: Ipv6Addr = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1);
-    const ALL_ROUTERS: Ipv6Addr = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 2);
-    const V3_REPORT_DESTINATION: Ipv6Addr = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 0x16);
     const MAX_RESPONSE_UNIT: Duration = Duration::from_millis(1);
     const SSM_RANGE: (Ipv6Addr, u8) = (Ipv6Addr::new(0xff30, 0, 0, 0, 0, 0, 0, 0), 12);
-    const IP_OVERHEAD: usize = 48;
-    const V3_QUERY_HEADER_LEN: usize = 28;
-    const RECORD_HEADER_LEN: usize = 20;
 
     fn is_reported(group: &Ipv6Addr) -> bool {
         let scope = group.octets()[1] & 0x0f;
-        group.is_multicast() && *group != Self::ALL_SYSTEMS && scope > 1
+        group.is_multicast() && *group != <Self as GmpFamily>::ALL_SYSTEMS && scope > 1
     }
 
     fn is_valid_query_source(source: &Ipv6Addr) -> bool {
         source.is_unicast_link_local()
     }
-}
-
-/// How many sources fit in one version 3 Query sent on a link of `mtu` bytes (at least one).
-pub(crate) fn query_sources_per_packet<F: Gmp>(mtu: usize) -> usize {
-    mtu.saturating_sub(F::IP_OVERHEAD)
-        .saturating_sub(F::V3_QUERY_HEADER_LEN)
-        .checked_div(F::ADDR_LEN)
-        .unwrap_or(0)
-        .max(1)
 }
 
 /// Whether `addr` lies in `prefix/len`, compared on the wire octets.

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 use core::time::Duration;
 
 use super::{Gmp, RecordType, Version};
+use crate::Error;
 
 /// A Query (RFC 3376/9776 §4.1, RFC 2236 §2, RFC 1112 appendix I, RFC 3810 §5.1, RFC 2710 §3),
 /// decoded.
@@ -64,68 +65,30 @@ pub enum Message<A> {
 /// A message for the caller to send on the link, from `source` to `destination`, in an IP
 /// packet with TTL (hop limit) 1 and the Router Alert option, as every IGMP and MLD message is
 /// sent (RFC 3376/9776 §4, RFC 3810 §5; IGMP also with IP Precedence Internetwork Control,
-/// ToS 0xc0).
+/// ToS 0xc0): [`crate::wire::envelope`] writes that header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transmit<F: Gmp> {
     /// The IP source address.
     pub source: F::Addr,
     /// The IP destination address.
     pub destination: F::Addr,
-    /// The message.
-    pub message: Message<F::Addr>,
+    /// The IGMP or MLD message, checksum included, built by the codec ([`crate::wire`]), at
+    /// most the link MTU with its IP header.
+    pub payload: Vec<u8>,
 }
 
-/// Packs `records` into as few version 3 reports as fit in packets of `mtu` bytes
-/// (RFC 3376/9776 §4.2.16, RFC 3810 §5.2.15): a record too long for one packet is split into
-/// several records of the same type, except IS_EX and TO_EX records, which keep the sources
-/// that fit and drop the rest.
-pub(crate) fn pack_records<F: Gmp>(
-    records: Vec<GroupRecord<F::Addr>>,
-    mtu: usize,
-) -> Vec<Vec<GroupRecord<F::Addr>>> {
-    let budget = mtu
-        .saturating_sub(F::IP_OVERHEAD)
-        .saturating_sub(F::V3_REPORT_HEADER_LEN)
-        .max(F::RECORD_HEADER_LEN.saturating_add(F::ADDR_LEN));
-    let per_record = budget
-        .saturating_sub(F::RECORD_HEADER_LEN)
-        .checked_div(F::ADDR_LEN)
-        .unwrap_or(0)
-        .max(1);
-    let mut reports: Vec<Vec<GroupRecord<F::Addr>>> = Vec::new();
-    let mut current: Vec<GroupRecord<F::Addr>> = Vec::new();
-    let mut used = 0usize;
-    let mut push = |record: GroupRecord<F::Addr>| {
-        let size =
-            F::RECORD_HEADER_LEN.saturating_add(record.sources.len().saturating_mul(F::ADDR_LEN));
-        if used.saturating_add(size) > budget && !current.is_empty() {
-            reports.push(core::mem::take(&mut current));
-            used = 0;
-        }
-        used = used.saturating_add(size);
-        current.push(record);
-    };
-    for mut record in records {
-        if record.sources.len() <= per_record {
-            push(record);
-        } else if matches!(
-            record.record_type,
-            RecordType::ModeIsExclude | RecordType::ChangeToExcludeMode
-        ) {
-            record.sources.truncate(per_record);
-            push(record);
-        } else {
-            for chunk in record.sources.chunks(per_record) {
-                push(GroupRecord {
-                    record_type: record.record_type,
-                    group: record.group,
-                    sources: chunk.to_vec(),
-                });
-            }
-        }
+impl<F: Gmp> Transmit<F> {
+    /// The message, parsed back from [`Transmit::payload`] with the crate's codec.
+    ///
+    /// # Errors
+    ///
+    /// Any parse error, which would be a bug of the state machine or the codec.
+    pub fn message(&self) -> Result<Message<F::Addr>, Error> {
+        let received = F::parse(&self.payload, self.source, self.destination)?;
+        super::codec::to_message(received).ok_or(Error::invalid(
+            "Type",
+            0,
+            "not a group management message",
+        ))
     }
-    if !current.is_empty() {
-        reports.push(current);
-    }
-    reports
 }

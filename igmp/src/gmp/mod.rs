@@ -3,6 +3,7 @@
 //!
 //! See the crate documentation for the call order of the state machines.
 
+pub mod codec;
 mod config;
 mod family;
 mod message;
@@ -14,9 +15,10 @@ use rand_core::Rng;
 
 pub use config::{HostConfig, Limits, RouterConfig};
 pub use family::Gmp;
-pub(crate) use family::{in_prefix, query_sources_per_packet};
-pub(crate) use message::pack_records;
+pub(crate) use family::in_prefix;
 pub use message::{GroupRecord, Message, Query, Transmit};
+
+pub use crate::wire::RecordType;
 
 /// A protocol version, numbered as IGMP numbers them.
 ///
@@ -61,54 +63,6 @@ pub enum FilterMode {
     Exclude,
 }
 
-/// The type of a group record in a version 3 report (RFC 3376/9776 §4.2.12, RFC 3810 §5.2.12).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum RecordType {
-    /// `MODE_IS_INCLUDE` (1), written IS_IN: a current-state record.
-    ModeIsInclude,
-    /// `MODE_IS_EXCLUDE` (2), written IS_EX: a current-state record.
-    ModeIsExclude,
-    /// `CHANGE_TO_INCLUDE_MODE` (3), written TO_IN: a filter-mode-change record.
-    ChangeToIncludeMode,
-    /// `CHANGE_TO_EXCLUDE_MODE` (4), written TO_EX: a filter-mode-change record.
-    ChangeToExcludeMode,
-    /// `ALLOW_NEW_SOURCES` (5), written ALLOW: a source-list-change record.
-    AllowNewSources,
-    /// `BLOCK_OLD_SOURCES` (6), written BLOCK: a source-list-change record.
-    BlockOldSources,
-}
-
-impl RecordType {
-    /// The record type's code on the wire (1 to 6).
-    #[must_use]
-    pub const fn code(self) -> u8 {
-        match self {
-            Self::ModeIsInclude => 1,
-            Self::ModeIsExclude => 2,
-            Self::ChangeToIncludeMode => 3,
-            Self::ChangeToExcludeMode => 4,
-            Self::AllowNewSources => 5,
-            Self::BlockOldSources => 6,
-        }
-    }
-
-    /// The record type of wire code `code`, or `None` for an unknown one (which receivers
-    /// ignore, RFC 3376/9776 §4.2.12).
-    #[must_use]
-    pub const fn from_code(code: u8) -> Option<Self> {
-        Some(match code {
-            1 => Self::ModeIsInclude,
-            2 => Self::ModeIsExclude,
-            3 => Self::ChangeToIncludeMode,
-            4 => Self::ChangeToExcludeMode,
-            5 => Self::AllowNewSources,
-            6 => Self::BlockOldSources,
-            _ => return None,
-        })
-    }
-}
-
 /// When a running timer expires: at a deadline, or never, when the deadline lies beyond the end
 /// of the caller's clock (checked arithmetic: `now + interval` overflowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,6 +78,29 @@ impl<T: Timestamp> Expiry<T> {
     pub(crate) fn after(now: T, after: Duration) -> Self {
         now.checked_add_duration(after)
             .map_or(Self::Never, Self::At)
+    }
+}
+
+/// Builds `message` with the codec and queues one [`Transmit`] per packet the MTU calls for.
+/// Returns false if the codec refused (an MTU too small for the message), in which case nothing
+/// is queued.
+pub(crate) fn queue_transmits<F: Gmp>(
+    queue: &mut alloc::collections::VecDeque<Transmit<F>>,
+    message: &Message<F::Addr>,
+    source: F::Addr,
+    destination: F::Addr,
+    mtu: usize,
+) -> bool {
+    match codec::encode::<F>(message, source, destination, mtu) {
+        Ok(packets) => {
+            queue.extend(packets.into_iter().map(|payload| Transmit {
+                source,
+                destination,
+                payload,
+            }));
+            true
+        }
+        Err(_) => false,
     }
 }
 
@@ -180,17 +157,6 @@ mod tests {
         }
         let d = random_delay(&mut rng, Duration::MAX, unit);
         assert!(d >= unit);
-    }
-
-    #[test]
-    fn record_codes_round_trip() {
-        for code in 0..=255u8 {
-            if let Some(t) = RecordType::from_code(code) {
-                assert_eq!(t.code(), code);
-            } else {
-                assert!(code == 0 || code > 6);
-            }
-        }
     }
 
     #[test]

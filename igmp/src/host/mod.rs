@@ -14,9 +14,11 @@ use mcast_addr::time::Timestamp;
 use mcast_addr::timer::TimerMap;
 use rand_core::Rng;
 
+use crate::Error;
+use crate::gmp::codec::{QueryFields, Received};
 use crate::gmp::{
-    FilterMode, Gmp, GroupRecord, HostConfig, Message, Query, RecordType, Transmit, Version,
-    pack_records, random_delay,
+    FilterMode, Gmp, GroupRecord, HostConfig, Message, RecordType, Transmit, Version,
+    queue_transmits, random_delay,
 };
 
 /// A socket, as the caller numbers them: the owner of one filter per group (§3.1).
@@ -172,6 +174,7 @@ pub struct Host<F: Gmp, T> {
     timers: TimerMap<HostTimer<F::Addr>, T>,
     transmits: VecDeque<Transmit<F>>,
     events: VecDeque<HostEvent<F::Addr>>,
+    send_errors: u64,
 }
 
 impl<F: Gmp, T: Timestamp> Host<F, T> {
@@ -193,6 +196,7 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
             timers: TimerMap::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            send_errors: 0,
         }
     }
 
@@ -233,11 +237,13 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
                     group: *group,
                     sources: Vec::new(),
                 }),
-                Version::V2 if record.last_reporter => leaves.push(self.leave(*group)),
+                Version::V2 if record.last_reporter => leaves.push(*group),
                 _ => {}
             }
         }
-        self.transmits.extend(leaves);
+        for group in leaves {
+            self.send_leave(group);
+        }
         self.send_v3_report(records);
         self.enabled = false;
         self.reset_protocol_state(now);
@@ -424,7 +430,35 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
 
     // ----- Inputs ---------------------------------------------------------------------------
 
-    /// Handles a message received on the interface from IP source `source`.
+    /// Handles the IGMP or MLD message `bytes` (the IP payload), received on the interface
+    /// from IP source `source` to IP destination `destination`, parsed and checksum-verified
+    /// with the crate's codec.
+    ///
+    /// # Errors
+    ///
+    /// The codec's error for a message that does not parse; the state is unchanged then.
+    pub fn handle_packet(
+        &mut self,
+        now: T,
+        rng: &mut impl Rng,
+        source: F::Addr,
+        destination: F::Addr,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
+        let received = F::parse(bytes, source, destination)?;
+        if !self.enabled {
+            return Ok(());
+        }
+        match received {
+            Received::Query(fields, sources) => self.on_query(now, rng, source, &fields, sources),
+            Received::Report { group, .. } => self.on_report(group),
+            // §5: other messages are ignored by group members.
+            Received::Leave { .. } | Received::ReportV3(_) | Received::Other => {}
+        }
+        Ok(())
+    }
+
+    /// Handles a message already decoded, as [`Host::handle_packet`] does.
     pub fn handle_message(
         &mut self,
         now: T,
@@ -437,7 +471,8 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
         }
         match message {
             Message::Query(query) => {
-                self.on_query(now, rng, source, query, query.sources.iter().copied());
+                let fields = QueryFields::of(query);
+                self.on_query(now, rng, source, &fields, query.sources.iter().copied());
             }
             Message::Report { group, .. } => self.on_report(*group),
             // §5: other messages are ignored by group members.
@@ -528,6 +563,12 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
     #[must_use]
     pub fn robustness(&self) -> u8 {
         self.robustness
+    }
+
+    /// Reports that could not be built (a configured MTU too small for them).
+    #[must_use]
+    pub fn send_errors(&self) -> u64 {
+        self.send_errors
     }
 
     /// The configuration.
@@ -652,8 +693,7 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
                     record.last_reporter = true;
                     record.unsolicited_left = robustness.saturating_sub(1);
                     let repeat = record.unsolicited_left > 0;
-                    let report = self.old_report(group);
-                    self.transmits.push_back(report);
+                    self.send_old_report(group);
                     if repeat {
                         let delay = random_delay(
                             rng,
@@ -672,8 +712,7 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
                     record.unsolicited_left = 0;
                     self.timers.cancel(&HostTimer::GroupQueryResponse(group));
                     if last && self.compatibility == Version::V2 {
-                        let leave = self.leave(group);
-                        self.transmits.push_back(leave);
+                        self.send_leave(group);
                     }
                 }
             }
@@ -772,7 +811,7 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
         now: T,
         rng: &mut impl Rng,
         source: F::Addr,
-        query: &Query<F::Addr>,
+        query: &QueryFields<F::Addr>,
         sources: impl Iterator<Item = F::Addr>,
     ) {
         if !F::is_valid_query_source(&source) {
@@ -949,8 +988,7 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
                 record.last_reporter = true;
                 record.unsolicited_left = record.unsolicited_left.saturating_sub(1);
                 let repeat = record.unsolicited_left > 0;
-                let report = self.old_report(group);
-                self.transmits.push_back(report);
+                self.send_old_report(group);
                 if repeat {
                     let delay = random_delay(
                         rng,
@@ -1040,37 +1078,33 @@ impl<F: Gmp, T: Timestamp> Host<F, T> {
 
     // ----- Messages -------------------------------------------------------------------------
 
-    fn send_v3_report(&mut self, records: Vec<GroupRecord<F::Addr>>) {
-        if records.is_empty() {
-            return;
+    fn send(&mut self, message: &Message<F::Addr>, destination: F::Addr) {
+        if !queue_transmits(
+            &mut self.transmits,
+            message,
+            self.config.address,
+            destination,
+            self.config.mtu,
+        ) {
+            self.send_errors = self.send_errors.saturating_add(1);
         }
-        for report in pack_records::<F>(records, self.config.mtu) {
-            self.transmits.push_back(Transmit {
-                source: self.config.address,
-                destination: F::V3_REPORT_DESTINATION,
-                message: Message::ReportV3(report),
-            });
+    }
+
+    /// A version 3 report of `records`, in as many packets as the MTU calls for (§4.2.16).
+    fn send_v3_report(&mut self, records: Vec<GroupRecord<F::Addr>>) {
+        if !records.is_empty() {
+            self.send(&Message::ReportV3(records), F::ALL_V3_ROUTERS);
         }
     }
 
     /// An IGMPv1/v2 or MLDv1 report of `group`, sent to the group (RFC 2236 §3).
-    fn old_report(&self, group: F::Addr) -> Transmit<F> {
-        Transmit {
-            source: self.config.address,
-            destination: group,
-            message: Message::Report {
-                version: self.compatibility.min(Version::V2),
-                group,
-            },
-        }
+    fn send_old_report(&mut self, group: F::Addr) {
+        let version = self.compatibility.min(Version::V2);
+        self.send(&Message::Report { version, group }, group);
     }
 
     /// An IGMPv2 Leave Group or MLDv1 Done, sent to all routers (RFC 2236 §3).
-    fn leave(&self, group: F::Addr) -> Transmit<F> {
-        Transmit {
-            source: self.config.address,
-            destination: F::ALL_ROUTERS,
-            message: Message::Leave { group },
-        }
+    fn send_leave(&mut self, group: F::Addr) {
+        self.send(&Message::Leave { group }, F::ALL_ROUTERS);
     }
 }

@@ -369,6 +369,8 @@ impl<A: Copy + Ord, T: Timestamp> GroupRecord<A, T> {
                     group_membership_interval,
                 );
             }
+            // §4.2.12: a record of an unknown type is ignored.
+            (_, RecordType::Unknown(_)) => {}
         }
     }
 

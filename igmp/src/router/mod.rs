@@ -17,9 +17,11 @@ use mcast_addr::time::Timestamp;
 use mcast_addr::timer::TimerMap;
 
 use self::group::{Context, GroupRecord, arm, stop};
+use crate::Error;
+use crate::gmp::codec::{QueryFields, Received};
 use crate::gmp::{
     Expiry, FilterMode, Gmp, Message, Query, RecordType, RouterConfig, Transmit, Version,
-    query_sources_per_packet,
+    queue_transmits,
 };
 
 /// The timers of a router interface, each named as the RFC names it. Each key has at most one
@@ -107,6 +109,8 @@ pub struct RouterStats {
     pub dropped_groups: u64,
     /// Source records not created because of the source limits.
     pub dropped_sources: u64,
+    /// Queries that could not be built (a configured MTU too small for them).
+    pub send_errors: u64,
 }
 
 /// What a router keeps of one source of a group, as [`Router::sources`] shows it.
@@ -235,17 +239,63 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
 
     // ----- Inputs ---------------------------------------------------------------------------
 
-    /// Handles a message received on the interface from IP source `source`.
+    /// Handles the IGMP or MLD message `bytes` (the IP payload), received on the interface
+    /// from IP source `source` to IP destination `destination`. The message is parsed and its
+    /// checksum verified with the crate's codec; no allocation is made for it.
     ///
-    /// The caller has checked the IP envelope (TTL 1, Router Alert, for MLD a link-local
-    /// source) and the checksum, as the codec's parsers do.
+    /// The caller has checked the IP envelope: TTL (hop limit) 1 and, for MLD, a link-local
+    /// source (RFC 3810 §5); the Router Alert option is recommended but not required of
+    /// received messages.
+    ///
+    /// # Errors
+    ///
+    /// The codec's error for a message that does not parse; the state is unchanged then.
+    pub fn handle_packet(
+        &mut self,
+        now: T,
+        source: F::Addr,
+        destination: F::Addr,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
+        let received = F::parse(bytes, source, destination)?;
+        if !self.enabled {
+            return Ok(());
+        }
+        match received {
+            Received::Query(fields, sources) => self.on_query(now, source, &fields, sources),
+            Received::Report { version, group } => self.on_old_report(now, version, group),
+            Received::Leave { group } => self.on_leave(now, group),
+            Received::ReportV3(records) => {
+                if self.on_report_v3() {
+                    for record in records {
+                        self.on_group_record(
+                            now,
+                            record.record_type(),
+                            record.multicast_address(),
+                            record.sources(),
+                        );
+                    }
+                }
+            }
+            Received::Other => {}
+        }
+        Ok(())
+    }
+
+    /// Handles a message already decoded (from a simulation, or a parser of the caller's
+    /// own), as [`Router::handle_packet`] does.
     pub fn handle_message(&mut self, now: T, source: F::Addr, message: &Message<F::Addr>) {
         if !self.enabled {
             return;
         }
         match message {
             Message::Query(query) => {
-                self.on_query(now, source, query, query.sources.iter().copied());
+                self.on_query(
+                    now,
+                    source,
+                    &QueryFields::of(query),
+                    query.sources.iter().copied(),
+                );
             }
             Message::Report { version, group } => self.on_old_report(now, *version, *group),
             Message::Leave { group } => self.on_leave(now, *group),
@@ -552,12 +602,18 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             // §4.1.6: a Robustness Variable above 7 is sent as QRV 0.
             query.robustness = 0;
         }
-        self.stats.queries_sent = self.stats.queries_sent.saturating_add(1);
-        self.transmits.push_back(Transmit {
-            source: self.config.address,
+        let message = Message::Query(query);
+        if queue_transmits(
+            &mut self.transmits,
+            &message,
+            self.config.address,
             destination,
-            message: Message::Query(query),
-        });
+            self.config.mtu,
+        ) {
+            self.stats.queries_sent = self.stats.queries_sent.saturating_add(1);
+        } else {
+            self.stats.send_errors = self.stats.send_errors.saturating_add(1);
+        }
     }
 
     /// A Query from `source` (§6.6.1, §6.6.2, §4.1.6, §4.1.7).
@@ -565,7 +621,7 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         &mut self,
         now: T,
         source: F::Addr,
-        query: &Query<F::Addr>,
+        query: &QueryFields<F::Addr>,
         sources: impl Iterator<Item = F::Addr>,
     ) {
         if source == self.config.address {
@@ -687,6 +743,11 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         group: F::Addr,
         sources: impl Iterator<Item = F::Addr>,
     ) {
+        if matches!(record_type, RecordType::Unknown(_)) {
+            // §4.2.12: "Unrecognized Record Type values MUST be silently ignored."
+            self.stats.ignored = self.stats.ignored.saturating_add(1);
+            return;
+        }
         if !self.accepts_group(group) {
             return;
         }
@@ -806,7 +867,7 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             RecordType::ModeIsInclude
             | RecordType::AllowNewSources
             | RecordType::ChangeToIncludeMode => !sources.is_empty(),
-            RecordType::BlockOldSources => false,
+            RecordType::BlockOldSources | RecordType::Unknown(_) => false,
         };
         let existed = self.groups.contains_key(&group);
         if !existed {
@@ -1017,7 +1078,6 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         let last_member_query_time = Expiry::after(now, self.last_member_query_time());
         let robustness = self.robustness;
         let query_interval = self.query_interval;
-        let per_packet = query_sources_per_packet::<F>(self.config.mtu);
         let Some(record) = self.groups.get_mut(&group) else {
             return;
         };
@@ -1060,8 +1120,8 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             }
         }
         for (suppress, list) in [(true, above), (false, below)] {
-            for chunk in list.chunks(per_packet) {
-                queries.push(query(suppress, chunk.to_vec()));
+            if !list.is_empty() {
+                queries.push(query(suppress, list));
             }
         }
         for q in queries {

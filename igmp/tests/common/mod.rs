@@ -81,8 +81,8 @@ pub fn drain<F: Gmp>(poll: impl FnMut() -> Option<Transmit<F>>) -> Vec<Transmit<
 pub fn queries<F: Gmp>(transmits: &[Transmit<F>]) -> Vec<Query<F::Addr>> {
     transmits
         .iter()
-        .filter_map(|t| match &t.message {
-            Message::Query(q) => Some(q.clone()),
+        .filter_map(|t| match t.message().expect("every transmit re-parses") {
+            Message::Query(q) => Some(q),
             _ => None,
         })
         .collect()
@@ -92,9 +92,17 @@ pub fn queries<F: Gmp>(transmits: &[Transmit<F>]) -> Vec<Query<F::Addr>> {
 pub fn records<F: Gmp>(transmits: &[Transmit<F>]) -> Vec<GroupRecord<F::Addr>> {
     transmits
         .iter()
-        .flat_map(|t| match &t.message {
-            Message::ReportV3(r) => r.clone(),
+        .flat_map(|t| match t.message().expect("every transmit re-parses") {
+            Message::ReportV3(r) => r,
             _ => Vec::new(),
         })
         .collect()
+}
+
+/// The bytes of `message` from `source` to `destination`, built by the codec (one packet).
+pub fn bytes<F: Gmp>(message: &Message<F::Addr>, source: F::Addr, destination: F::Addr) -> Vec<u8> {
+    let mut packets =
+        mcast_igmp::gmp::codec::encode::<F>(message, source, destination, 65_000).unwrap();
+    assert_eq!(packets.len(), 1);
+    packets.pop().unwrap()
 }
