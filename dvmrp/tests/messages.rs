@@ -95,11 +95,11 @@ fn report_blocks_with_default_route_widths_and_poison_reverse() {
         // Block 1: mask 255.0.0.0 (octets 0 0 0): the default route (source 0), then 10/8.
         0, 0, 0,   0, 3,   10, 0x80 | 1,
         // Block 2: mask 255.255.0.0: two-octet sources.
-        255, 0, 0,   172, 16, 2,   172, 17, 0x80 | 34,
+        255, 0, 0,   172, 16, 2,   172, 17, 0x80 | 0x22,
         // Block 3: mask 255.255.255.0: three-octet sources, infinity.
-        255, 255, 0,   192, 168, 1, 0x80 | 32,
+        255, 255, 0,   192, 168, 1, 0x80 | 0x20,
         // Block 4: mask 255.255.255.252: four-octet sources, the largest metric.
-        255, 255, 252,   10, 1, 1, 4, 0x80 | 63,
+        255, 255, 252,   10, 1, 1, 4, 0x80 | 0x3F,
     ];
     let bytes = message(2, 0, &body);
     let message = check(&bytes);

@@ -270,7 +270,7 @@ fn route_new_refuses_what_a_report_cannot_carry() {
     for (source, len) in [
         (Ipv4Addr::new(10, 0, 0, 0), 0),
         (Ipv4Addr::new(10, 0, 0, 0), 7),
-        (Ipv4Addr::new(0, 0, 0, 0), 8),
+        (Ipv4Addr::UNSPECIFIED, 8),
         (Ipv4Addr::new(10, 0, 0, 1), 8),
         (Ipv4Addr::new(10, 0, 0, 0), 33),
     ] {
