@@ -412,6 +412,35 @@ impl<'a> Message<'a> {
         Self::parse_body(header.code, bytes.get(4..).unwrap_or_default())
     }
 
+    /// Decodes the DVMRP message inside an IGMP message that the `mcast-igmp` codec has already
+    /// parsed (checksum verified, or skipped by its caller): no second checksum pass.
+    ///
+    /// ```
+    /// use mcast_dvmrp::wire::{Body, Message};
+    /// use mcast_igmp::wire::IgmpMessage;
+    ///
+    /// // An Ask Neighbors 2 from mrinfo.
+    /// let bytes = [0x13, 0x05, 0xe8, 0xe4, 0x00, 0x0a, 0x04, 0x0c];
+    /// let IgmpMessage::Other(raw) = IgmpMessage::parse(&bytes)? else { unreachable!() };
+    /// let dvmrp = Message::from_igmp(raw)?;
+    /// assert!(matches!(dvmrp.body, Body::AskNeighbors2 { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DvmrpError::Invalid`] if the IGMP type is not 0x13, and the errors of
+    /// [`Message::parse_body`].
+    pub fn from_igmp(raw: mcast_igmp::wire::RawMessage<'a>) -> Result<Self, DvmrpError> {
+        if raw.message_type() != IGMP_TYPE {
+            return Err(DvmrpError::Invalid {
+                field: "type",
+                offset: 0,
+                reason: "not a DVMRP message (IGMP type 0x13)",
+            });
+        }
+        Self::parse_body(raw.code(), raw.body())
+    }
+
     /// The parser core: decodes a DVMRP message from its Code and the bytes after the IGMP
     /// checksum (Reserved, Capabilities, Minor and Major Version, then the body), for a caller
     /// that has already read and checked the IGMP header.

@@ -21,7 +21,26 @@ const END_OF_BLOCK: u8 = 0x80;
 /// metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "u8", into = "u8"))]
 pub struct Metric(u8);
+
+impl TryFrom<u8> for Metric {
+    type Error = DvmrpError;
+
+    fn try_from(value: u8) -> Result<Self, DvmrpError> {
+        Self::new(value).ok_or(DvmrpError::Invalid {
+            field: "metric",
+            offset: 0,
+            reason: "above 63 (infinity plus 31)",
+        })
+    }
+}
+
+impl From<Metric> for u8 {
+    fn from(metric: Metric) -> Self {
+        metric.0
+    }
+}
 
 impl Metric {
     /// Infinity: the source is unreachable (§3.3).
