@@ -33,7 +33,13 @@ struct Lan<F: Gmp> {
 
 impl<F: Gmp> Lan<F> {
     fn new(seed: u64, routers: Vec<Router<F, Duration>>, hosts: Vec<Host<F, Duration>>) -> Self {
-        Self { now: Duration::ZERO, rng: TestRng::new(seed), routers, hosts, log: Vec::new() }
+        Self {
+            now: Duration::ZERO,
+            rng: TestRng::new(seed),
+            routers,
+            hosts,
+            log: Vec::new(),
+        }
     }
 
     /// Delivers everything queued, as bytes, to every other node, until the link is quiet.
@@ -53,13 +59,20 @@ impl<F: Gmp> Lan<F> {
             for (from, t) in sent {
                 for (i, r) in self.routers.iter_mut().enumerate() {
                     if i != from {
-                        r.handle_packet(self.now, t.source, t.destination, &t.payload).unwrap();
+                        r.handle_packet(self.now, t.source, t.destination, &t.payload)
+                            .unwrap();
                     }
                 }
                 for (i, h) in self.hosts.iter_mut().enumerate() {
                     if n + i != from {
-                        h.handle_packet(self.now, &mut self.rng, t.source, t.destination, &t.payload)
-                            .unwrap();
+                        h.handle_packet(
+                            self.now,
+                            &mut self.rng,
+                            t.source,
+                            t.destination,
+                            &t.payload,
+                        )
+                        .unwrap();
                     }
                 }
                 self.log.push((self.now, t));
@@ -95,7 +108,11 @@ impl<F: Gmp> Lan<F> {
     }
 
     /// Runs until `check` holds, or `deadline`; returns when it first held.
-    fn run_until_true(&mut self, deadline: Duration, mut check: impl FnMut(&Self) -> bool) -> Option<Duration> {
+    fn run_until_true(
+        &mut self,
+        deadline: Duration,
+        mut check: impl FnMut(&Self) -> bool,
+    ) -> Option<Duration> {
         let step = Duration::from_millis(50);
         loop {
             if check(self) {
@@ -110,7 +127,11 @@ impl<F: Gmp> Lan<F> {
     }
 
     fn last_sent(&self, matches: impl Fn(&Transmit<F>) -> bool) -> Option<Duration> {
-        self.log.iter().rev().find(|(_, t)| matches(t)).map(|(at, _)| *at)
+        self.log
+            .iter()
+            .rev()
+            .find(|(_, t)| matches(t))
+            .map(|(at, _)| *at)
     }
 }
 
@@ -158,28 +179,38 @@ fn lan_igmp_two_routers_and_v1_v2_v3_hosts() {
         for h in &mut lan.hosts {
             h.enable(now, rng);
         }
-        lan.hosts[4].join_group(now, rng, SocketId(1), g(5)).unwrap();
+        lan.hosts[4]
+            .join_group(now, rng, SocketId(1), g(5))
+            .unwrap();
         lan.run_until(secs(5));
         for r in &mut lan.routers {
             r.enable(secs(5));
         }
         lan.flush();
         // §6.6.2: the lowest address wins at once.
-        assert!(lan.routers[1].is_querier() && !lan.routers[0].is_querier(), "seed {seed}");
+        assert!(
+            lan.routers[1].is_querier() && !lan.routers[0].is_querier(),
+            "seed {seed}"
+        );
         assert_eq!(lan.routers[0].querier(), Some(R1));
 
         // G5 was joined before the routers: the startup General Query finds it within the QRI.
         let known = lan.run_until_true(secs(5) + QUERY_RESPONSE_INTERVAL, |l| {
             l.routers.iter().all(|r| r.should_forward(src(1), g(5)))
         });
-        assert!(known.is_some(), "seed {seed}: G5 within the Query Response Interval");
+        assert!(
+            known.is_some(),
+            "seed {seed}: G5 within the Query Response Interval"
+        );
 
         // Joins are known at once (the unsolicited report).
         let t = secs(20);
         lan.run_until(t);
         let rng = &mut lan.rng;
         lan.hosts[0].join_group(t, rng, SocketId(1), g(1)).unwrap();
-        lan.hosts[1].join_source_group(t, rng, SocketId(1), g(2), src(7)).unwrap();
+        lan.hosts[1]
+            .join_source_group(t, rng, SocketId(1), g(2), src(7))
+            .unwrap();
         lan.hosts[2].join_group(t, rng, SocketId(1), g(3)).unwrap();
         lan.hosts[3].join_group(t, rng, SocketId(1), g(4)).unwrap();
         lan.flush();
@@ -195,8 +226,17 @@ fn lan_igmp_two_routers_and_v1_v2_v3_hosts() {
 
         // Memberships survive many query rounds.
         lan.run_until(secs(600));
-        for (group, source) in [(g(1), src(1)), (g(2), src(7)), (g(3), src(1)), (g(4), src(1)), (g(5), src(1))] {
-            assert!(lan.routers[1].should_forward(source, group), "seed {seed}: {group}");
+        for (group, source) in [
+            (g(1), src(1)),
+            (g(2), src(7)),
+            (g(3), src(1)),
+            (g(4), src(1)),
+            (g(5), src(1)),
+        ] {
+            assert!(
+                lan.routers[1].should_forward(source, group),
+                "seed {seed}: {group}"
+            );
         }
 
         // A v3 leave is noticed within the Last Member Query Time.
@@ -207,7 +247,10 @@ fn lan_igmp_two_routers_and_v1_v2_v3_hosts() {
             !l.routers[1].should_forward(src(1), g(1))
         });
         let gone = gone.unwrap_or_else(|| panic!("seed {seed}: leave not noticed"));
-        assert!(gone >= t + LAST_MEMBER_QUERY_TIME - EPSILON, "seed {seed}: not before the queries ran");
+        assert!(
+            gone >= t + LAST_MEMBER_QUERY_TIME - EPSILON,
+            "seed {seed}: not before the queries ran"
+        );
 
         // The v2 host leaves; a v3 host joins G3 at once: the group stays in IGMPv2 mode until
         // an Older Host Present Interval after the last IGMPv2 report, then returns to IGMPv3.
@@ -217,13 +260,32 @@ fn lan_igmp_two_routers_and_v1_v2_v3_hosts() {
         lan.hosts[2].leave_group(t, rng, SocketId(1), g(3)).unwrap();
         lan.flush();
         let last_v2 = lan
-            .last_sent(|t| matches!(t.message(), Ok(Message::Report { version: Version::V2, .. })))
+            .last_sent(|t| {
+                matches!(
+                    t.message(),
+                    Ok(Message::Report {
+                        version: Version::V2,
+                        ..
+                    })
+                )
+            })
             .unwrap();
-        assert!(lan.routers[1].should_forward(src(1), g(3)), "the v3 member keeps G3");
+        assert!(
+            lan.routers[1].should_forward(src(1), g(3)),
+            "the v3 member keeps G3"
+        );
         lan.run_until(last_v2 + OLDER_HOST_PRESENT_INTERVAL - EPSILON);
-        assert_eq!(lan.routers[1].compatibility_mode(g(3)), Some(Version::V2), "seed {seed}");
+        assert_eq!(
+            lan.routers[1].compatibility_mode(g(3)),
+            Some(Version::V2),
+            "seed {seed}"
+        );
         lan.run_until(last_v2 + OLDER_HOST_PRESENT_INTERVAL + EPSILON);
-        assert_eq!(lan.routers[1].compatibility_mode(g(3)), Some(Version::V3), "seed {seed}");
+        assert_eq!(
+            lan.routers[1].compatibility_mode(g(3)),
+            Some(Version::V3),
+            "seed {seed}"
+        );
 
         // The querier leaves: the other router takes over within the Other Querier Present
         // Interval of the last query it heard.
@@ -238,8 +300,16 @@ fn lan_igmp_two_routers_and_v1_v2_v3_hosts() {
             .unwrap_or_else(|| panic!("seed {seed}: no new querier"));
         assert!(took_over >= last_query + OTHER_QUERIER_PRESENT_INTERVAL - EPSILON);
         lan.run_until(lan.now + secs(300));
-        for (group, source) in [(g(2), src(7)), (g(3), src(1)), (g(4), src(1)), (g(5), src(1))] {
-            assert!(lan.routers[0].should_forward(source, group), "seed {seed}: {group} after re-election");
+        for (group, source) in [
+            (g(2), src(7)),
+            (g(3), src(1)),
+            (g(4), src(1)),
+            (g(5), src(1)),
+        ] {
+            assert!(
+                lan.routers[0].should_forward(source, group),
+                "seed {seed}: {group} after re-election"
+            );
         }
         assert!(!lan.routers[0].should_forward(src(1), g(1)));
     }
@@ -255,8 +325,18 @@ fn lan_mld_two_routers_mldv1_and_mldv2_listeners() {
     for seed in 0..16 {
         let mut v1 = HostConfig::new("fe80::100".parse().unwrap());
         v1.version = Version::V2;
-        let hosts = vec![Host::new(v1), Host::new(HostConfig::new("fe80::101".parse().unwrap()))];
-        let mut lan: Lan<Ipv6> = Lan::new(seed, vec![Router::new(RouterConfig::new(r2)), Router::new(RouterConfig::new(r1))], hosts);
+        let hosts = vec![
+            Host::new(v1),
+            Host::new(HostConfig::new("fe80::101".parse().unwrap())),
+        ];
+        let mut lan: Lan<Ipv6> = Lan::new(
+            seed,
+            vec![
+                Router::new(RouterConfig::new(r2)),
+                Router::new(RouterConfig::new(r1)),
+            ],
+            hosts,
+        );
         let (now, rng) = (lan.now, &mut lan.rng);
         for h in &mut lan.hosts {
             h.enable(now, rng);
@@ -267,21 +347,34 @@ fn lan_mld_two_routers_mldv1_and_mldv2_listeners() {
         lan.flush();
         assert!(lan.routers[1].is_querier() && !lan.routers[0].is_querier());
         let rng = &mut lan.rng;
-        lan.hosts[0].join_group(secs(1), rng, SocketId(1), group).unwrap();
-        lan.hosts[1].join_source_group(secs(1), rng, SocketId(1), ssm, source).unwrap();
+        lan.hosts[0]
+            .join_group(secs(1), rng, SocketId(1), group)
+            .unwrap();
+        lan.hosts[1]
+            .join_source_group(secs(1), rng, SocketId(1), ssm, source)
+            .unwrap();
         lan.now = secs(1);
         lan.flush();
-        assert_eq!(lan.routers[1].compatibility_mode(group), Some(Version::V2), "MLDv1 mode");
+        assert_eq!(
+            lan.routers[1].compatibility_mode(group),
+            Some(Version::V2),
+            "MLDv1 mode"
+        );
         assert!(lan.routers[1].should_forward(source, ssm));
         assert!(!lan.routers[1].should_forward("2001:db8::8".parse().unwrap(), ssm));
         lan.run_until(secs(400));
         assert!(lan.routers[1].should_forward(source, group));
         let t = lan.now;
         let rng = &mut lan.rng;
-        lan.hosts[0].leave_group(t, rng, SocketId(1), group).unwrap();
+        lan.hosts[0]
+            .leave_group(t, rng, SocketId(1), group)
+            .unwrap();
         let gone = lan.run_until_true(t + LAST_MEMBER_QUERY_TIME + EPSILON, |l| {
             !l.routers[1].should_forward(source, group)
         });
-        assert!(gone.is_some(), "seed {seed}: MLDv1 Done noticed within LMQT");
+        assert!(
+            gone.is_some(),
+            "seed {seed}: MLDv1 Done noticed within LMQT"
+        );
     }
 }

@@ -776,6 +776,21 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             (Version::V1 | Version::V2, RecordType::ChangeToExcludeMode) => true,
             _ => false,
         };
+        // A record that would create a group past a limit is dropped before its sources are
+        // even read, so a flood of new groups costs one lookup per record: past the group
+        // limit, or, for a record that creates an INCLUDE-mode group, past the source limit.
+        let limits = self.config.limits;
+        let creates_include = !matches!(
+            record_type,
+            RecordType::ModeIsExclude | RecordType::ChangeToExcludeMode
+        );
+        if !self.groups.contains_key(&group)
+            && (self.groups.len() >= limits.max_groups
+                || (creates_include && self.total_sources >= limits.max_sources))
+        {
+            self.stats.dropped_groups = self.stats.dropped_groups.saturating_add(1);
+            return;
+        }
         let mut scratch = core::mem::take(&mut self.scratch);
         scratch.clear();
         if !ignore_sources {
