@@ -38,7 +38,7 @@ pub struct Checksum {
     odd: bool,
 }
 
-/// Bytes summed per inner block: `2^20` bytes of 32-bit words cannot overflow the 64-bit sum.
+/// Bytes summed per inner block: `2^20` bytes of 64-bit words cannot overflow the 64-bit sum.
 const BLOCK: usize = 1 << 20;
 
 impl Checksum {
@@ -120,35 +120,43 @@ pub fn is_valid(data: &[u8]) -> bool {
     c.sum() == 0xFFFF
 }
 
-/// Folds a 64-bit one's complement sum to 16 bits (RFC 1071 §4.1, "fold 32-bit sum to 16 bits").
-fn fold(mut sum: u64) -> u16 {
-    // Each step at least halves the width; four steps take any u64 below 2^16 + 1, the fifth below
-    // 2^16.
-    for _ in 0..5 {
-        sum = (sum & 0xFFFF).wrapping_add(sum >> 16);
-    }
-    sum as u16
+/// Folds a 64-bit one's complement sum to 16 bits (RFC 1071 §4.1, "fold 32-bit sum to 16 bits"),
+/// with an end-around carry at each halving (RFC 1071 §2(A)): since 2^32 and 2^16 are both 1
+/// modulo 2^16 − 1 the value is kept, and adding a carry back cannot carry again. Only 0 folds
+/// to 0.
+fn fold(sum: u64) -> u16 {
+    let (low, carry) = (sum as u32).overflowing_add((sum >> 32) as u32);
+    let sum = low.wrapping_add(u32::from(carry));
+    let (low, carry) = (sum as u16).overflowing_add((sum >> 16) as u16);
+    low.wrapping_add(u16::from(carry))
 }
 
 /// Sums `data` (at most [`BLOCK`] bytes) as 16-bit big-endian words starting at an even offset,
 /// the last odd byte padded with zero (RFC 1071 §4.1). The result is not folded.
 fn sum_words(data: &[u8]) -> u64 {
-    // 32-bit native-endian words added into a 64-bit accumulator: with at most 2^18 words no carry
-    // is lost, and the loop vectorises. Summing native-endian words and byte-swapping the folded
-    // result on little-endian machines is exact (RFC 1071 §2(B), byte order independence).
-    let (words, rest) = data.as_chunks::<4>();
+    // 64-bit native-endian words, each split into its two 32-bit halves: a term is below 2^33
+    // and a block holds at most 2^17 words, so the 64-bit sum loses no carry; the mask and the
+    // shift vectorise without widening instructions. Summing native-endian words and
+    // byte-swapping the folded result on little-endian machines is exact (RFC 1071 §2(B), byte
+    // order independence); 32-bit halves are 16-bit words too, as 2^16 is 1 modulo 2^16 − 1.
+    let (words, rest) = data.as_chunks::<8>();
     let mut sum: u64 = words
         .iter()
-        .map(|w| u64::from(u32::from_ne_bytes(*w)))
+        .map(|w| {
+            let w = u64::from_ne_bytes(*w);
+            (w & 0xFFFF_FFFF).wrapping_add(w >> 32)
+        })
         .fold(0u64, u64::wrapping_add);
     if cfg!(target_endian = "little") {
         sum = u64::from(fold(sum).swap_bytes());
     }
-    let mut tail = [0u8; 4];
-    for (dst, src) in tail.iter_mut().zip(rest) {
-        *dst = *src;
+    // At most seven bytes remain: big-endian 16-bit words, the odd last byte padded.
+    for pair in rest.chunks(2) {
+        let high = pair.first().copied().unwrap_or(0);
+        let low = pair.get(1).copied().unwrap_or(0);
+        sum = sum.wrapping_add(u64::from(u16::from_be_bytes([high, low])));
     }
-    sum.wrapping_add(u64::from(u32::from_be_bytes(tail)))
+    sum
 }
 
 #[cfg(test)]
@@ -209,7 +217,32 @@ mod tests {
         assert_eq!(fold(0x1_0000), 1);
     }
 
+    /// Regression guard for the tail of `sum_words`: every length up to a few words, every split.
+    #[test]
+    fn every_short_length_and_split() {
+        let data: Vec<u8> = (0..100u32).map(|i| (i * 151 + 7) as u8 | 0x80).collect();
+        for len in 0..data.len() {
+            let slice = &data[..len];
+            assert_eq!(checksum(slice), reference(slice), "length {len}");
+            for cut in 0..=len {
+                let mut c = Checksum::new();
+                c.add_bytes(&slice[..cut]);
+                c.add_bytes(&slice[cut..]);
+                assert_eq!(c.checksum(), reference(slice), "length {len} cut {cut}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fold_keeps_the_value(sum: u64) {
+            let mut expected = sum;
+            while expected > 0xFFFF {
+                expected = (expected & 0xFFFF) + (expected >> 16);
+            }
+            proptest::prop_assert_eq!(u64::from(fold(sum)), expected);
+        }
+
         #[test]
         fn matches_reference(data in proptest::collection::vec(proptest::num::u8::ANY, 0..70_000)) {
             proptest::prop_assert_eq!(checksum(&data), reference(&data));
