@@ -21,7 +21,7 @@
 //! ```
 
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr};
+use core::net::Ipv4Addr;
 
 use crate::error::AddrError;
 use crate::multicast::Ipv4MulticastAddr;
@@ -558,12 +558,6 @@ impl Ipv4MulticastAddr {
                 | [234, 198, 51, 100]
                 | [234, 203, 0, 113]
         )
-    }
-}
-
-impl From<Ipv4Range> for (IpAddr, IpAddr) {
-    fn from(range: Ipv4Range) -> (IpAddr, IpAddr) {
-        (IpAddr::V4(range.first), IpAddr::V4(range.last))
     }
 }
 

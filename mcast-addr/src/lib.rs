@@ -97,3 +97,8 @@ pub use ipv6::{EmbeddedRp, Ipv6MulticastFlags, Ipv6MulticastKind, UnicastPrefixB
 pub use mac::{Ipv4Groups, Ipv6MacPattern, MacAddr, MappedGroups};
 pub use multicast::{Ipv4MulticastAddr, Ipv6MulticastAddr, MulticastAddr};
 pub use scope::{Scope, ScopeBoundary};
+
+/// The example of `README.md`, compiled and run with the documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

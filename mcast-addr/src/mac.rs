@@ -643,6 +643,21 @@ mod tests {
         assert_eq!(err("1:00:5e:01:01:0a"), 1);
     }
 
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_text_form() {
+        use serde::Deserialize;
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, StrDeserializer};
+        let de: StrDeserializer<'_, Error> = "01:00:5e:00:00:16".into_deserializer();
+        assert_eq!(
+            MacAddr::deserialize(de).unwrap(),
+            MacAddr::new(1, 0, 0x5e, 0, 0, 0x16)
+        );
+        let de: StrDeserializer<'_, Error> = "01:00:5e:00:00".into_deserializer();
+        assert!(MacAddr::deserialize(de).is_err());
+    }
+
     #[test]
     fn zerocopy_view() {
         let frame = [0x01, 0x00, 0x5e, 0x00, 0x00, 0x16, 0xaa];

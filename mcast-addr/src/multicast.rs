@@ -473,6 +473,45 @@ mod tests {
         assert_eq!(G6.addr(), "ff02::16".parse::<Ipv6Addr>().unwrap());
     }
 
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_refuses_unicast() {
+        use serde::Deserialize;
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, StrDeserializer};
+        let parse = |s: &'static str| {
+            let de: StrDeserializer<'_, Error> = s.into_deserializer();
+            Ipv4MulticastAddr::deserialize(de)
+        };
+        assert_eq!(parse("239.1.2.3").unwrap().to_string(), "239.1.2.3");
+        let error = parse("10.0.0.1").unwrap_err().to_string();
+        assert!(error.contains("not a multicast address"), "{error}");
+        let de: StrDeserializer<'_, Error> = "ff02::6a".into_deserializer();
+        assert!(Ipv6MulticastAddr::deserialize(de).is_ok());
+    }
+
+    #[cfg(feature = "arbitrary")]
+    #[test]
+    fn arbitrary_makes_only_groups() {
+        use arbitrary::{Arbitrary, Unstructured};
+        let bytes: std::vec::Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        let mut u = Unstructured::new(&bytes);
+        for _ in 0..100 {
+            assert!(
+                Ipv4MulticastAddr::arbitrary(&mut u)
+                    .unwrap()
+                    .get()
+                    .is_multicast()
+            );
+            assert!(
+                Ipv6MulticastAddr::arbitrary(&mut u)
+                    .unwrap()
+                    .get()
+                    .is_multicast()
+            );
+        }
+    }
+
     #[test]
     fn routable() {
         let p4 = |s: &str| s.parse::<Ipv4MulticastAddr>().unwrap();
