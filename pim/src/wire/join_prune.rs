@@ -31,15 +31,14 @@ use crate::wire::holdtime::Holdtime;
 /// common native encoding, the full reader (which names the faulty byte) otherwise.
 fn check_source<F: IpFamily>(r: &mut Reader<'_>, field: &'static str) -> Result<()> {
     let fixed = crate::wire::addr::encoded_group_len::<F>();
-    if let Some(&[family, encoding_type, _, mask_length]) = r.rest().get(..4) {
-        if family == F::IANA_ADDRESS_FAMILY
-            && encoding_type == crate::wire::addr::ENCODING_NATIVE
-            && usize::from(mask_length) <= F::ADDR_LEN.saturating_mul(8)
-            && r.rest().len() >= fixed
-        {
-            r.take(fixed, field)?;
-            return Ok(());
-        }
+    if let Some(&[family, encoding_type, _, mask_length]) = r.rest().get(..4)
+        && family == F::IANA_ADDRESS_FAMILY
+        && encoding_type == crate::wire::addr::ENCODING_NATIVE
+        && usize::from(mask_length) <= F::ADDR_LEN.saturating_mul(8)
+        && r.rest().len() >= fixed
+    {
+        r.take(fixed, field)?;
+        return Ok(());
     }
     SourceEntry::<F>::read(r, field).map(|_| ())
 }
