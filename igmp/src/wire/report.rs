@@ -298,6 +298,15 @@ where
             let Some(record) = self.pending.take().or_else(|| self.records.next()) else {
                 break;
             };
+            if let Err(error) = record.aux_data_len() {
+                if count == 0 {
+                    // The record at fault is dropped: the next call goes on after it.
+                    return Err(error);
+                }
+                // The records already in this message go out first; the next call reports it.
+                self.pending = Some(record);
+                break;
+            }
             let start = w.pos();
             let room = limit.saturating_sub(start);
             if record.fixed_len() > room {
