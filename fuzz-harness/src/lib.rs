@@ -20,6 +20,7 @@ pub mod addr;
 pub mod dvmrp;
 pub mod gmp;
 pub mod msdp;
+pub mod pim;
 pub mod seeds;
 
 /// A fuzz target: its name (as `cargo fuzz list` shows it) and its check.
@@ -80,6 +81,26 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "msdp_roundtrip",
         check: msdp::msdp_roundtrip,
+    },
+    Target {
+        name: "pim_parse_ipv4",
+        check: pim::pim_parse_ipv4,
+    },
+    Target {
+        name: "pim_parse_ipv6",
+        check: pim::pim_parse_ipv6,
+    },
+    Target {
+        name: "pim_roundtrip",
+        check: pim::pim_roundtrip,
+    },
+    Target {
+        name: "pim_join_prune_split",
+        check: pim::pim_join_prune_split,
+    },
+    Target {
+        name: "pim_bootstrap_split",
+        check: pim::pim_bootstrap_split,
     },
 ];
 

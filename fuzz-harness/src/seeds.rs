@@ -54,6 +54,9 @@ const ARBITRARY_TARGETS: &[&str] = &[
     "dvmrp_roundtrip",
     "dvmrp_report_split",
     "msdp_roundtrip",
+    "pim_roundtrip",
+    "pim_join_prune_split",
+    "pim_bootstrap_split",
 ];
 
 /// Every seed, as (target name, input).
@@ -72,6 +75,16 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
                 let mut input = vec![3];
                 input.extend_from_slice(&frame.payload);
                 push("checksum", input);
+            }
+            for frame in frames_with_protocol(capture, proto::PIM) {
+                if frame.source.is_ipv4() {
+                    push("pim_parse_ipv4", frame.payload);
+                } else {
+                    push(
+                        "pim_parse_ipv6",
+                        crate::pim::with_checksum_for_ipv6(&frame.payload),
+                    );
+                }
             }
             for frame in frames_with_protocol(capture, proto::ICMPV6) {
                 if matches!(frame.payload.first(), Some(130..=132 | 143 | 151..=153)) {

@@ -10,10 +10,7 @@ fn regressions_dir() -> PathBuf {
 /// Regression inputs of bugs not fixed yet, as (target, file name): each must still fail its
 /// target, so that the fix is noticed (and the entry removed) the day it lands. The fuzz stage
 /// of CI finds these bugs again until they are fixed.
-const OPEN_BUGS: &[(&str, &str)] = &[(
-    "gmp_report_split",
-    "records-before-bad-auxiliary-data-are-lost",
-)];
+const OPEN_BUGS: &[(&str, &str)] = &[];
 
 #[test]
 fn every_target_passes_its_regression_inputs() {
@@ -87,10 +84,8 @@ fn every_target_survives_trivial_inputs() {
 }
 
 /// A few thousand pseudo-random inputs per target (xorshift, fixed seed): the cheap check of a
-/// target's logic before it meets the fuzzer. Not part of `cargo test` (it would find the open
-/// bugs again): `cargo test -p mcast-fuzz-harness -- --ignored`.
+/// target's logic before it meets the fuzzer. Reports the first failing input of every target.
 #[test]
-#[ignore = "finds the open bugs; run by hand with --ignored"]
 fn every_target_survives_pseudo_random_inputs() {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
