@@ -1,7 +1,10 @@
+// Checks panic by design, index the fuzzer's bytes freely, and read best as one long function per
+// property.
 #![allow(
     clippy::missing_panics_doc,
     clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::too_many_lines
 )]
 //! The checks behind every fuzz target of the workspace.
 //!
@@ -14,6 +17,10 @@
 //! conformance captures.
 
 pub mod addr;
+pub mod dvmrp;
+pub mod gmp;
+pub mod msdp;
+pub mod pim;
 pub mod seeds;
 
 /// A fuzz target: its name (as `cargo fuzz list` shows it) and its check.
@@ -26,13 +33,89 @@ pub struct Target {
 }
 
 /// Every fuzz target of the workspace.
-pub const TARGETS: &[Target] = &[Target {
-    name: "checksum",
-    check: addr::checksum,
-}];
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "checksum",
+        check: addr::checksum,
+    },
+    Target {
+        name: "igmp_parse",
+        check: gmp::igmp_parse,
+    },
+    Target {
+        name: "mld_parse",
+        check: gmp::mld_parse,
+    },
+    Target {
+        name: "gmp_roundtrip",
+        check: gmp::gmp_roundtrip,
+    },
+    Target {
+        name: "gmp_report_split",
+        check: gmp::gmp_report_split,
+    },
+    Target {
+        name: "gmp_query_split",
+        check: gmp::gmp_query_split,
+    },
+    Target {
+        name: "dvmrp_parse",
+        check: dvmrp::dvmrp_parse,
+    },
+    Target {
+        name: "dvmrp_roundtrip",
+        check: dvmrp::dvmrp_roundtrip,
+    },
+    Target {
+        name: "dvmrp_report_split",
+        check: dvmrp::dvmrp_report_split,
+    },
+    Target {
+        name: "msdp_parse",
+        check: msdp::msdp_parse,
+    },
+    Target {
+        name: "msdp_stream",
+        check: msdp::msdp_stream,
+    },
+    Target {
+        name: "msdp_roundtrip",
+        check: msdp::msdp_roundtrip,
+    },
+    Target {
+        name: "pim_parse_ipv4",
+        check: pim::pim_parse_ipv4,
+    },
+    Target {
+        name: "pim_parse_ipv6",
+        check: pim::pim_parse_ipv6,
+    },
+    Target {
+        name: "pim_roundtrip",
+        check: pim::pim_roundtrip,
+    },
+    Target {
+        name: "pim_join_prune_split",
+        check: pim::pim_join_prune_split,
+    },
+    Target {
+        name: "pim_bootstrap_split",
+        check: pim::pim_bootstrap_split,
+    },
+];
 
 /// The target called `name`.
 #[must_use]
 pub fn target(name: &str) -> Option<Target> {
     TARGETS.iter().copied().find(|t| t.name == name)
+}
+
+/// `data` in lowercase hex, for reports of failing inputs.
+#[must_use]
+pub fn hex(data: &[u8]) -> String {
+    use core::fmt::Write;
+    data.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }

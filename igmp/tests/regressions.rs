@@ -637,3 +637,63 @@ fn debug_and_display_for_every_message() {
     assert_eq!(mld[0].0, "MLDv1 query [max resp delay 1000ms]");
     assert_eq!(mld[2].0, format!("MLDv1 done {GROUP6}"));
 }
+
+/// A record whose auxiliary data cannot be sent (not whole 32-bit words) is reported as an error
+/// of its own; the records packed before it in the same message still go out.
+#[test]
+fn report_split_keeps_the_records_before_bad_auxiliary_data() {
+    let good = GroupRecordBuilder::<Ipv4, _> {
+        record_type: RecordType::ModeIsExclude,
+        multicast_address: Ipv4Addr::new(239, 1, 1, 1),
+        sources: core::iter::empty(),
+        auxiliary_data: &[],
+    };
+    let bad = GroupRecordBuilder::<Ipv4, _> {
+        record_type: RecordType::ModeIsExclude,
+        multicast_address: Ipv4Addr::new(239, 1, 1, 2),
+        sources: core::iter::empty(),
+        auxiliary_data: &[1, 2, 3],
+    };
+    let after = GroupRecordBuilder::<Ipv4, _> {
+        multicast_address: Ipv4Addr::new(239, 1, 1, 3),
+        ..good.clone()
+    };
+    let records = [good, bad, after];
+    let report = ReportV3Builder::new(records.iter().cloned());
+    let mut packets = report.split(1500).unwrap();
+    let mut buf = vec![0u8; packets.max_message_len()];
+    let (src, dst) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(224, 0, 0, 22));
+
+    let len = packets.next_packet(&mut buf, src, dst).unwrap().unwrap();
+    let IgmpMessage::ReportV3(first) = IgmpMessage::parse(&buf[..len]).unwrap() else {
+        panic!("not a report")
+    };
+    let groups: Vec<Ipv4Addr> = first
+        .group_records()
+        .map(|r| r.multicast_address())
+        .collect();
+    assert_eq!(groups, [Ipv4Addr::new(239, 1, 1, 1)]);
+
+    let error = packets.next_packet(&mut buf, src, dst).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Invalid {
+                field: "Auxiliary Data",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+
+    let len = packets.next_packet(&mut buf, src, dst).unwrap().unwrap();
+    let IgmpMessage::ReportV3(last) = IgmpMessage::parse(&buf[..len]).unwrap() else {
+        panic!("not a report")
+    };
+    let groups: Vec<Ipv4Addr> = last
+        .group_records()
+        .map(|r| r.multicast_address())
+        .collect();
+    assert_eq!(groups, [Ipv4Addr::new(239, 1, 1, 3)]);
+    assert_eq!(packets.next_packet(&mut buf, src, dst).unwrap(), None);
+}

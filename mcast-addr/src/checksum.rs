@@ -32,13 +32,13 @@ use core::net::Ipv6Addr;
 /// of a word, exactly as if the slices were concatenated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Checksum {
-    /// One's complement sum so far, kept below 2^17 between calls.
+    /// One's complement sum so far, folded to 16 bits between calls.
     sum: u64,
     /// Whether an odd number of bytes has been added so far.
     odd: bool,
 }
 
-/// Bytes summed per inner block: `2^20` bytes of 32-bit words cannot overflow the 64-bit sum.
+/// Bytes summed per inner block: `2^20` bytes of 64-bit words cannot overflow the 64-bit sum.
 const BLOCK: usize = 1 << 20;
 
 impl Checksum {
@@ -49,17 +49,30 @@ impl Checksum {
     }
 
     /// Adds `data` to the sum, continuing from where the previous slice ended.
+    #[inline]
     pub fn add_bytes(&mut self, data: &[u8]) {
-        for block in data.chunks(BLOCK) {
-            let mut folded = fold(sum_words(block));
-            if self.odd {
-                // Every byte of this block sits one position later than `sum_words` assumed:
-                // by RFC 1071 §2(B) the sum of byte-swapped words is the byte-swapped sum.
-                folded = folded.swap_bytes();
-            }
-            self.sum = u64::from(fold(self.sum.wrapping_add(u64::from(folded))));
-            self.odd ^= block.len() % 2 == 1;
+        let total = if data.len() <= BLOCK {
+            self.add_block(self.sum, data)
+        } else {
+            data.chunks(BLOCK)
+                .fold(self.sum, |total, block| self.add_block(total, block))
+        };
+        // Kept folded, so that equal sums compare equal.
+        self.sum = u64::from(fold(total));
+    }
+
+    /// `total` plus the sum of `block` (at most [`BLOCK`] bytes), which follows the bytes added
+    /// so far.
+    #[inline]
+    fn add_block(&mut self, total: u64, block: &[u8]) -> u64 {
+        let mut sum = sum_words(block);
+        if self.odd {
+            // Every byte of this block sits one position later than `sum_words` assumed: by
+            // RFC 1071 §2(B) the sum of byte-swapped words is the byte-swapped sum.
+            sum = swap_bytes(sum);
         }
+        self.odd ^= block.len() % 2 == 1;
+        add_end_around(total, sum)
     }
 
     /// Adds a 16-bit value in network byte order (a pseudo-header field, say).
@@ -91,12 +104,14 @@ impl Checksum {
     ///
     /// Data that carries a correct checksum sums to `0xFFFF`.
     #[must_use]
+    #[inline]
     pub fn sum(&self) -> u16 {
         fold(self.sum)
     }
 
     /// The checksum to write into a message: the one's complement of [`Self::sum`].
     #[must_use]
+    #[inline]
     pub fn checksum(&self) -> u16 {
         !self.sum()
     }
@@ -105,6 +120,7 @@ impl Checksum {
 /// The Internet checksum of `data` (RFC 1071), ready to be written into a message whose checksum
 /// field was zero while it was summed.
 #[must_use]
+#[inline]
 pub fn checksum(data: &[u8]) -> u16 {
     let mut c = Checksum::new();
     c.add_bytes(data);
@@ -114,41 +130,67 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// Whether `data`, checksum field included, carries a correct Internet checksum (RFC 1071 §1: the
 /// sum over the data and its checksum is all ones).
 #[must_use]
+#[inline]
 pub fn is_valid(data: &[u8]) -> bool {
     let mut c = Checksum::new();
     c.add_bytes(data);
     c.sum() == 0xFFFF
 }
 
-/// Folds a 64-bit one's complement sum to 16 bits (RFC 1071 §4.1, "fold 32-bit sum to 16 bits").
-fn fold(mut sum: u64) -> u16 {
-    // Each step at least halves the width; four steps take any u64 below 2^16 + 1, the fifth below
-    // 2^16.
-    for _ in 0..5 {
-        sum = (sum & 0xFFFF).wrapping_add(sum >> 16);
-    }
-    sum as u16
+/// Folds a 64-bit one's complement sum to 16 bits (RFC 1071 §4.1, "fold 32-bit sum to 16 bits"),
+/// with an end-around carry at each halving (RFC 1071 §2(A)): since 2^32 and 2^16 are both 1
+/// modulo 2^16 − 1 the value is kept, and adding a carry back cannot carry again. Only 0 folds
+/// to 0.
+fn fold(sum: u64) -> u16 {
+    let (low, carry) = (sum as u32).overflowing_add((sum >> 32) as u32);
+    let sum = low.wrapping_add(u32::from(carry));
+    let (low, carry) = (sum as u16).overflowing_add((sum >> 16) as u16);
+    low.wrapping_add(u16::from(carry))
+}
+
+/// `a + b` in one's complement arithmetic on 64 bits: a carry out of the top is added back in
+/// (RFC 1071 §2(A)), which cannot carry again. The value modulo 2^16 − 1 is the sum's, since
+/// 2^64 is 1 modulo 2^16 − 1.
+fn add_end_around(a: u64, b: u64) -> u64 {
+    let (sum, carry) = a.overflowing_add(b);
+    sum.wrapping_add(u64::from(carry))
+}
+
+/// The one's complement sum of the byte-swapped words (RFC 1071 §2(B)): swapping the bytes of a
+/// 16-bit word multiplies it by 2^8 modulo 2^16 − 1, and so does rotating 64 bits left by 8,
+/// since 2^16 − 1 divides 2^64 − 1. No fold is needed.
+fn swap_bytes(sum: u64) -> u64 {
+    sum.rotate_left(8)
 }
 
 /// Sums `data` (at most [`BLOCK`] bytes) as 16-bit big-endian words starting at an even offset,
-/// the last odd byte padded with zero (RFC 1071 §4.1). The result is not folded.
+/// the last odd byte padded with zero (RFC 1071 §4.1). The result is not folded; only its value
+/// modulo 2^16 − 1 matters, and it is zero only for all-zero data.
 fn sum_words(data: &[u8]) -> u64 {
-    // 32-bit native-endian words added into a 64-bit accumulator: with at most 2^18 words no carry
-    // is lost, and the loop vectorises. Summing native-endian words and byte-swapping the folded
-    // result on little-endian machines is exact (RFC 1071 §2(B), byte order independence).
-    let (words, rest) = data.as_chunks::<4>();
+    // 64-bit native-endian words, each split into its two 32-bit halves: a term is below 2^33
+    // and a block holds at most 2^17 words, so the 64-bit sum loses no carry; the mask and the
+    // shift vectorise without widening instructions. 32-bit halves are sums of 16-bit words, as
+    // 2^16 is 1 modulo 2^16 − 1. On little-endian machines the words were read byte-swapped, so
+    // the sum is swapped back (RFC 1071 §2(B), byte order independence).
+    let (words, rest) = data.as_chunks::<8>();
     let mut sum: u64 = words
         .iter()
-        .map(|w| u64::from(u32::from_ne_bytes(*w)))
+        .map(|w| {
+            let w = u64::from_ne_bytes(*w);
+            (w & 0xFFFF_FFFF).wrapping_add(w >> 32)
+        })
         .fold(0u64, u64::wrapping_add);
     if cfg!(target_endian = "little") {
-        sum = u64::from(fold(sum).swap_bytes());
+        sum = swap_bytes(sum);
     }
-    let mut tail = [0u8; 4];
-    for (dst, src) in tail.iter_mut().zip(rest) {
-        *dst = *src;
+    // At most seven bytes remain: big-endian 16-bit words, the odd last byte padded. The sum is
+    // below 2^58 after the rotation, so these additions cannot overflow.
+    for pair in rest.chunks(2) {
+        let high = pair.first().copied().unwrap_or(0);
+        let low = pair.get(1).copied().unwrap_or(0);
+        sum = sum.wrapping_add(u64::from(u16::from_be_bytes([high, low])));
     }
-    sum.wrapping_add(u64::from(u32::from_be_bytes(tail)))
+    sum
 }
 
 #[cfg(test)]
@@ -209,7 +251,46 @@ mod tests {
         assert_eq!(fold(0x1_0000), 1);
     }
 
+    /// Regression guard for the tail of `sum_words`: every length up to a few words, every split.
+    #[test]
+    fn every_short_length_and_split() {
+        let data: Vec<u8> = (0..100u32).map(|i| (i * 151 + 7) as u8 | 0x80).collect();
+        for len in 0..data.len() {
+            let slice = &data[..len];
+            assert_eq!(checksum(slice), reference(slice), "length {len}");
+            for cut in 0..=len {
+                let mut c = Checksum::new();
+                c.add_bytes(&slice[..cut]);
+                c.add_bytes(&slice[cut..]);
+                assert_eq!(c.checksum(), reference(slice), "length {len} cut {cut}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fold_keeps_the_value(sum: u64) {
+            let mut expected = sum;
+            while expected > 0xFFFF {
+                expected = (expected & 0xFFFF) + (expected >> 16);
+            }
+            proptest::prop_assert_eq!(u64::from(fold(sum)), expected);
+        }
+
+        #[test]
+        fn rotation_is_the_byte_swap_of_the_folded_sum(sum: u64) {
+            proptest::prop_assert_eq!(fold(swap_bytes(sum)), fold(sum).swap_bytes());
+        }
+
+        #[test]
+        fn end_around_addition_keeps_the_value(a: u64, b: u64) {
+            let wide = u128::from(a) + u128::from(b);
+            proptest::prop_assert_eq!(
+                u128::from(add_end_around(a, b)) % 0xFFFF,
+                wide % 0xFFFF
+            );
+        }
+
         #[test]
         fn matches_reference(data in proptest::collection::vec(proptest::num::u8::ANY, 0..70_000)) {
             proptest::prop_assert_eq!(checksum(&data), reference(&data));

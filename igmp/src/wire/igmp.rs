@@ -75,52 +75,34 @@ pub enum IgmpType {
     Unknown(u8),
 }
 
-const IGMP_TYPES: [(u8, IgmpType, &str); 17] = [
-    (0x11, IgmpType::MembershipQuery, "Membership Query"),
+/// The registry's names, by type.
+const IGMP_TYPES: [(IgmpType, &str); 17] = [
+    (IgmpType::MembershipQuery, "Membership Query"),
+    (IgmpType::MembershipReportV1, "Version 1 Membership Report"),
+    (IgmpType::Dvmrp, "DVMRP"),
+    (IgmpType::PimV1, "PIM version 1"),
+    (IgmpType::CiscoTrace, "Cisco Trace Messages"),
+    (IgmpType::MembershipReportV2, "Version 2 Membership Report"),
+    (IgmpType::LeaveGroup, "Leave Group"),
+    (IgmpType::MtraceResponse, "Multicast Traceroute Response"),
+    (IgmpType::Mtrace, "Multicast Traceroute"),
+    (IgmpType::MembershipReportV3, "Version 3 Membership Report"),
     (
-        0x12,
-        IgmpType::MembershipReportV1,
-        "Version 1 Membership Report",
-    ),
-    (0x13, IgmpType::Dvmrp, "DVMRP"),
-    (0x14, IgmpType::PimV1, "PIM version 1"),
-    (0x15, IgmpType::CiscoTrace, "Cisco Trace Messages"),
-    (
-        0x16,
-        IgmpType::MembershipReportV2,
-        "Version 2 Membership Report",
-    ),
-    (0x17, IgmpType::LeaveGroup, "Leave Group"),
-    (
-        0x1e,
-        IgmpType::MtraceResponse,
-        "Multicast Traceroute Response",
-    ),
-    (0x1f, IgmpType::Mtrace, "Multicast Traceroute"),
-    (
-        0x22,
-        IgmpType::MembershipReportV3,
-        "Version 3 Membership Report",
-    ),
-    (
-        0x30,
         IgmpType::MulticastRouterAdvertisement,
         "Multicast Router Advertisement",
     ),
     (
-        0x31,
         IgmpType::MulticastRouterSolicitation,
         "Multicast Router Solicitation",
     ),
     (
-        0x32,
         IgmpType::MulticastRouterTermination,
         "Multicast Router Termination",
     ),
-    (0xfc, IgmpType::RgmpLeave, "RGMP Leave"),
-    (0xfd, IgmpType::RgmpJoin, "RGMP Join"),
-    (0xfe, IgmpType::RgmpBye, "RGMP Bye"),
-    (0xff, IgmpType::RgmpHello, "RGMP Hello"),
+    (IgmpType::RgmpLeave, "RGMP Leave"),
+    (IgmpType::RgmpJoin, "RGMP Join"),
+    (IgmpType::RgmpBye, "RGMP Bye"),
+    (IgmpType::RgmpHello, "RGMP Hello"),
 ];
 
 impl IgmpType {
@@ -129,28 +111,57 @@ impl IgmpType {
     pub fn name(self) -> Option<&'static str> {
         IGMP_TYPES
             .iter()
-            .find(|(_, t, _)| *t == self)
-            .map(|(_, _, name)| *name)
+            .find(|(t, _)| *t == self)
+            .map(|(_, name)| *name)
     }
 }
 
 impl From<u8> for IgmpType {
     fn from(value: u8) -> Self {
-        IGMP_TYPES
-            .iter()
-            .find(|(code, _, _)| *code == value)
-            .map_or(Self::Unknown(value), |(_, t, _)| *t)
+        match value {
+            0x11 => Self::MembershipQuery,
+            0x12 => Self::MembershipReportV1,
+            0x13 => Self::Dvmrp,
+            0x14 => Self::PimV1,
+            0x15 => Self::CiscoTrace,
+            0x16 => Self::MembershipReportV2,
+            0x17 => Self::LeaveGroup,
+            0x1e => Self::MtraceResponse,
+            0x1f => Self::Mtrace,
+            0x22 => Self::MembershipReportV3,
+            0x30 => Self::MulticastRouterAdvertisement,
+            0x31 => Self::MulticastRouterSolicitation,
+            0x32 => Self::MulticastRouterTermination,
+            0xfc => Self::RgmpLeave,
+            0xfd => Self::RgmpJoin,
+            0xfe => Self::RgmpBye,
+            0xff => Self::RgmpHello,
+            other => Self::Unknown(other),
+        }
     }
 }
 
 impl From<IgmpType> for u8 {
     fn from(value: IgmpType) -> Self {
         match value {
+            IgmpType::MembershipQuery => 0x11,
+            IgmpType::MembershipReportV1 => 0x12,
+            IgmpType::Dvmrp => 0x13,
+            IgmpType::PimV1 => 0x14,
+            IgmpType::CiscoTrace => 0x15,
+            IgmpType::MembershipReportV2 => 0x16,
+            IgmpType::LeaveGroup => 0x17,
+            IgmpType::MtraceResponse => 0x1e,
+            IgmpType::Mtrace => 0x1f,
+            IgmpType::MembershipReportV3 => 0x22,
+            IgmpType::MulticastRouterAdvertisement => 0x30,
+            IgmpType::MulticastRouterSolicitation => 0x31,
+            IgmpType::MulticastRouterTermination => 0x32,
+            IgmpType::RgmpLeave => 0xfc,
+            IgmpType::RgmpJoin => 0xfd,
+            IgmpType::RgmpBye => 0xfe,
+            IgmpType::RgmpHello => 0xff,
             IgmpType::Unknown(code) => code,
-            known => IGMP_TYPES
-                .iter()
-                .find(|(_, t, _)| *t == known)
-                .map_or(0, |(code, _, _)| *code),
         }
     }
 }

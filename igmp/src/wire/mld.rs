@@ -57,39 +57,27 @@ pub enum MldType {
     Unknown(u8),
 }
 
-const MLD_TYPES: [(u8, MldType, &str); 7] = [
+/// The registry's names, by type.
+const MLD_TYPES: [(MldType, &str); 7] = [
+    (MldType::MulticastListenerQuery, "Multicast Listener Query"),
     (
-        130,
-        MldType::MulticastListenerQuery,
-        "Multicast Listener Query",
-    ),
-    (
-        131,
         MldType::MulticastListenerReportV1,
         "Version 1 Multicast Listener Report",
     ),
+    (MldType::MulticastListenerDone, "Multicast Listener Done"),
     (
-        132,
-        MldType::MulticastListenerDone,
-        "Multicast Listener Done",
-    ),
-    (
-        143,
         MldType::MulticastListenerReportV2,
         "Version 2 Multicast Listener Report",
     ),
     (
-        151,
         MldType::MulticastRouterAdvertisement,
         "Multicast Router Advertisement",
     ),
     (
-        152,
         MldType::MulticastRouterSolicitation,
         "Multicast Router Solicitation",
     ),
     (
-        153,
         MldType::MulticastRouterTermination,
         "Multicast Router Termination",
     ),
@@ -101,28 +89,37 @@ impl MldType {
     pub fn name(self) -> Option<&'static str> {
         MLD_TYPES
             .iter()
-            .find(|(_, t, _)| *t == self)
-            .map(|(_, _, name)| *name)
+            .find(|(t, _)| *t == self)
+            .map(|(_, name)| *name)
     }
 }
 
 impl From<u8> for MldType {
     fn from(value: u8) -> Self {
-        MLD_TYPES
-            .iter()
-            .find(|(code, _, _)| *code == value)
-            .map_or(Self::Unknown(value), |(_, t, _)| *t)
+        match value {
+            130 => Self::MulticastListenerQuery,
+            131 => Self::MulticastListenerReportV1,
+            132 => Self::MulticastListenerDone,
+            143 => Self::MulticastListenerReportV2,
+            151 => Self::MulticastRouterAdvertisement,
+            152 => Self::MulticastRouterSolicitation,
+            153 => Self::MulticastRouterTermination,
+            other => Self::Unknown(other),
+        }
     }
 }
 
 impl From<MldType> for u8 {
     fn from(value: MldType) -> Self {
         match value {
+            MldType::MulticastListenerQuery => 130,
+            MldType::MulticastListenerReportV1 => 131,
+            MldType::MulticastListenerDone => 132,
+            MldType::MulticastListenerReportV2 => 143,
+            MldType::MulticastRouterAdvertisement => 151,
+            MldType::MulticastRouterSolicitation => 152,
+            MldType::MulticastRouterTermination => 153,
             MldType::Unknown(code) => code,
-            known => MLD_TYPES
-                .iter()
-                .find(|(_, t, _)| *t == known)
-                .map_or(0, |(code, _, _)| *code),
         }
     }
 }

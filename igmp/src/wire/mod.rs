@@ -138,28 +138,33 @@ impl fmt::Display for RawMessage<'_> {
 
 /// Verifies the Internet checksum of `message` (whose checksum field is bytes 2–3), continuing
 /// from `start` (empty for IGMP, the pseudo-header for MLD).
-pub(crate) fn verify_checksum(mut start: Checksum, message: &[u8]) -> Result<(), Error> {
-    let (head, rest) = message.split_at_checked(2).unwrap_or((message, &[]));
-    let (field, tail) = rest.split_at_checked(2).unwrap_or((rest, &[]));
-    let received = match *field {
-        [a, b] => u16::from_be_bytes([a, b]),
-        _ => return Err(Error::truncated("Checksum", 2, 2, field.len())),
+pub(crate) fn verify_checksum(start: Checksum, message: &[u8]) -> Result<(), Error> {
+    let received = match message.get(2..4) {
+        Some(&[a, b]) => u16::from_be_bytes([a, b]),
+        _ => {
+            return Err(Error::truncated(
+                "Checksum",
+                2,
+                2,
+                message.len().saturating_sub(2),
+            ));
+        }
     };
-    start.add_bytes(head);
-    start.add_bytes(&[0, 0]);
-    start.add_bytes(tail);
-    // The sum with the received checksum in place must be all ones (RFC 1071 §1); both zeros of
-    // one's complement arithmetic are accepted, as that rule does.
-    let total = u32::from(start.sum()).wrapping_add(u32::from(received));
-    let folded = (total & 0xFFFF).wrapping_add(total >> 16);
-    if folded == 0xFFFF {
-        Ok(())
-    } else {
-        Err(Error::Checksum {
-            computed: start.checksum(),
-            received,
-        })
+    // One pass: the sum with the received checksum in place must be all ones (RFC 1071 §1).
+    let mut whole = start;
+    whole.add_bytes(message);
+    if whole.sum() == 0xFFFF {
+        return Ok(());
     }
+    // Error path: the checksum the message should carry, summed with the field as zero.
+    let mut zeroed = start;
+    zeroed.add_bytes(message.get(..2).unwrap_or_default());
+    zeroed.add_bytes(&[0, 0]);
+    zeroed.add_bytes(message.get(4..).unwrap_or_default());
+    Err(Error::Checksum {
+        computed: zeroed.checksum(),
+        received,
+    })
 }
 
 /// Writes the checksum of `message` into bytes 2–3, continuing from `start`.

@@ -369,7 +369,7 @@ impl<F: GmpFamily, S: Iterator<Item = F::Addr> + Clone> GroupRecordBuilder<'_, F
     }
 
     /// Aux Data Len for the auxiliary data, or why it cannot be sent.
-    fn aux_data_len(&self) -> Result<u8, Error> {
+    pub(crate) fn aux_data_len(&self) -> Result<u8, Error> {
         let len = self.auxiliary_data.len();
         if !len.is_multiple_of(4) {
             return Err(Error::invalid(

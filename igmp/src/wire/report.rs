@@ -57,9 +57,25 @@ impl<'a, F: GmpFamily> ReportV3<'a, F> {
         let body = rest;
         let mut offset = REPORT_HEADER_LEN;
         for _ in 0..header.number_of_group_records.get() {
-            let (_, after) = GroupRecord::<F>::parse(rest, offset)?;
-            offset = offset.saturating_add(rest.len().saturating_sub(after.len()));
-            rest = after;
+            // Fast path: the record's length from its header; the full check (which names the
+            // field at fault) only when the record does not fit.
+            let len = match rest.get(..4) {
+                Some(&[_, aux_words, n0, n1]) => F::ADDR_LEN
+                    .saturating_add(4)
+                    .saturating_add(
+                        usize::from(u16::from_be_bytes([n0, n1])).saturating_mul(F::ADDR_LEN),
+                    )
+                    .saturating_add(usize::from(aux_words).saturating_mul(4)),
+                _ => usize::MAX,
+            };
+            if let Some((_, after)) = rest.split_at_checked(len) {
+                offset = offset.saturating_add(len);
+                rest = after;
+            } else {
+                GroupRecord::<F>::parse(rest, offset)?;
+                // `parse` fails whenever the split does; this is not reached.
+                return Err(Error::truncated("Group Record", offset, len, rest.len()));
+            }
         }
         let records_len = body.len().saturating_sub(rest.len());
         Ok(Self {
@@ -282,6 +298,15 @@ where
             let Some(record) = self.pending.take().or_else(|| self.records.next()) else {
                 break;
             };
+            if let Err(error) = record.aux_data_len() {
+                if count == 0 {
+                    // The record at fault is dropped: the next call goes on after it.
+                    return Err(error);
+                }
+                // The records already in this message go out first; the next call reports it.
+                self.pending = Some(record);
+                break;
+            }
             let start = w.pos();
             let room = limit.saturating_sub(start);
             if record.fixed_len() > room {

@@ -14,6 +14,7 @@
 use core::fmt;
 
 use mcast_addr::family::IpFamily;
+use zerocopy::FromBytes;
 
 use crate::error::{PimError, Result};
 use crate::wire::cursor::{Reader, Writer};
@@ -34,6 +35,41 @@ pub const fn encoded_unicast_len<F: IpFamily>() -> usize {
 #[must_use]
 pub const fn encoded_group_len<F: IpFamily>() -> usize {
     F::ADDR_LEN.saturating_add(4)
+}
+
+/// Length of an Encoded-Source address at the start of `bytes` that was validated before: the
+/// fixed part, plus the Join Attribute chain for Encoding Type 1.
+pub(crate) fn validated_source_len<F: IpFamily>(bytes: &[u8]) -> Option<usize> {
+    let fixed = encoded_group_len::<F>();
+    if *bytes.get(1)? == ENCODING_NATIVE {
+        return Some(fixed);
+    }
+    let mut at = fixed;
+    loop {
+        let flags = *bytes.get(at)?;
+        let length = usize::from(*bytes.get(at.checked_add(1)?)?);
+        at = at.checked_add(2)?.checked_add(length)?;
+        if flags & JOIN_ATTRIBUTE_END != 0 {
+            return Some(at);
+        }
+    }
+}
+
+/// Decodes an Encoded-Source address validated before (see [`validated_source_len`]).
+pub(crate) fn validated_source<F: IpFamily>(entry: &[u8]) -> Option<SourceEntry<'_, F>> {
+    let fixed = encoded_group_len::<F>();
+    let octets = F::Octets::read_from_bytes(entry.get(4..fixed)?).ok()?;
+    let join_attributes = (*entry.get(1)? == ENCODING_JOIN_ATTRIBUTES)
+        .then(|| entry.get(fixed..).map(JoinAttributes::from_validated))
+        .flatten();
+    Some(SourceEntry {
+        source: EncodedSource {
+            address: F::from_octets(octets),
+            mask_length: *entry.get(3)?,
+            flags: SourceFlags(*entry.get(2)?),
+        },
+        join_attributes,
+    })
 }
 
 /// The family's address width in bits (32 or 128).
@@ -542,6 +578,11 @@ pub struct JoinAttributes<'a> {
 }
 
 impl<'a> JoinAttributes<'a> {
+    /// A chain already checked by [`JoinAttributes::read`].
+    pub(crate) fn from_validated(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
     fn read(r: &mut Reader<'a>) -> Result<Self> {
         let start = r.rest();
         let mut len = 0usize;

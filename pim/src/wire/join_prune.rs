@@ -20,10 +20,28 @@ use core::fmt;
 use mcast_addr::family::IpFamily;
 
 use crate::error::Result;
-use crate::wire::addr::{EncodedGroup, SourceEntry, read_unicast};
+use crate::wire::addr::{
+    EncodedGroup, SourceEntry, read_unicast, validated_source, validated_source_len,
+};
 use crate::wire::cursor::{Reader, Writer};
 use crate::wire::header::HEADER_LEN;
 use crate::wire::holdtime::Holdtime;
+
+/// Checks the Encoded-Source address at the front of `r` and steps over it: a fast path for the
+/// common native encoding, the full reader (which names the faulty byte) otherwise.
+fn check_source<F: IpFamily>(r: &mut Reader<'_>, field: &'static str) -> Result<()> {
+    let fixed = crate::wire::addr::encoded_group_len::<F>();
+    if let Some(&[family, encoding_type, _, mask_length]) = r.rest().get(..4)
+        && family == F::IANA_ADDRESS_FAMILY
+        && encoding_type == crate::wire::addr::ENCODING_NATIVE
+        && usize::from(mask_length) <= F::ADDR_LEN.saturating_mul(8)
+        && r.rest().len() >= fixed
+    {
+        r.take(fixed, field)?;
+        return Ok(());
+    }
+    SourceEntry::<F>::read(r, field).map(|_| ())
+}
 
 /// A Join/Prune, Graft or Graft-Ack message, validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +79,10 @@ impl<'a, F: IpFamily> JoinPrune<'a, F> {
             let joined = r.u16("Number of Joined Sources")?;
             let pruned = r.u16("Number of Pruned Sources")?;
             for _ in 0..joined {
-                SourceEntry::<F>::read(&mut r, "Joined Source Address")?;
+                check_source::<F>(&mut r, "Joined Source Address")?;
             }
             for _ in 0..pruned {
-                SourceEntry::<F>::read(&mut r, "Pruned Source Address")?;
+                check_source::<F>(&mut r, "Pruned Source Address")?;
             }
         }
         let used = r.offset().saturating_sub(groups_offset);
@@ -193,20 +211,23 @@ impl<F: IpFamily> fmt::Display for GroupSet<'_, F> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SourceList<'a, F: IpFamily> {
     count: u16,
-    reader: Reader<'a>,
+    bytes: &'a [u8],
     _family: core::marker::PhantomData<F>,
 }
 
 impl<'a, F: IpFamily> SourceList<'a, F> {
+    /// Takes `count` validated sources off the front of `r`.
     fn skip(r: &mut Reader<'a>, count: u16) -> Option<Self> {
-        let start = *r;
+        let rest = r.rest();
+        let mut used = 0usize;
         for _ in 0..count {
-            SourceEntry::<F>::read(r, "").ok()?;
+            let tail = rest.get(used..)?;
+            used = used.checked_add(validated_source_len::<F>(tail)?)?;
         }
-        let used = r.offset().saturating_sub(start.offset());
+        let bytes = r.take(used, "").ok()?;
         Some(Self {
             count,
-            reader: Reader::new(start.rest().get(..used)?, start.offset()),
+            bytes,
             _family: core::marker::PhantomData,
         })
     }
@@ -227,7 +248,7 @@ impl<'a, F: IpFamily> SourceList<'a, F> {
     #[must_use]
     pub fn iter(&self) -> SourceIter<'a, F> {
         SourceIter {
-            reader: self.reader,
+            bytes: self.bytes,
             left: self.count,
             _family: core::marker::PhantomData,
         }
@@ -253,7 +274,7 @@ impl<'a, F: IpFamily> IntoIterator for SourceList<'a, F> {
 /// Iterator over a validated source list.
 #[derive(Debug, Clone)]
 pub struct SourceIter<'a, F: IpFamily> {
-    reader: Reader<'a>,
+    bytes: &'a [u8],
     left: u16,
     _family: core::marker::PhantomData<F>,
 }
@@ -262,13 +283,18 @@ impl<'a, F: IpFamily> Iterator for SourceIter<'a, F> {
     type Item = SourceEntry<'a, F>;
     fn next(&mut self) -> Option<SourceEntry<'a, F>> {
         self.left = self.left.checked_sub(1)?;
-        SourceEntry::read(&mut self.reader, "").ok()
+        let len = validated_source_len::<F>(self.bytes)?;
+        let (entry, rest) = self.bytes.split_at_checked(len)?;
+        self.bytes = rest;
+        validated_source::<F>(entry)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (usize::from(self.left), Some(usize::from(self.left)))
     }
 }
+
+impl<F: IpFamily> ExactSizeIterator for SourceIter<'_, F> {}
 
 #[cfg(feature = "alloc")]
 pub use owned::{GroupSetRepr, JoinPruneRepr};

@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mcast_fuzz_harness::pim::pim_join_prune_split(data));
