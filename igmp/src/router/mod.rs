@@ -9,6 +9,8 @@
 
 mod group;
 
+use alloc::boxed::Box;
+use alloc::collections::btree_map::Entry;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -147,7 +149,9 @@ pub struct Router<F: Gmp, T> {
     robustness: u8,
     /// The Query Interval in force: the configured one, or the querier's QQI (§4.1.7).
     query_interval: Duration,
-    groups: BTreeMap<F::Addr, GroupRecord<F::Addr, T>>,
+    /// The group records, boxed: the map's nodes stay small (address and pointer), so its inner
+    /// levels stay in cache with 100,000 groups and a lookup touches one record.
+    groups: BTreeMap<F::Addr, Box<GroupRecord<F::Addr, T>>>,
     total_sources: usize,
     timers: TimerMap<RouterTimer<F::Addr>, T>,
     transmits: VecDeque<Transmit<F>>,
@@ -761,10 +765,11 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             self.stats.ignored = self.stats.ignored.saturating_add(1);
             return;
         }
-        let version = self.groups.get(&group).map_or_else(
-            || self.config.effective_version(),
-            |record| self.group_version(record),
-        );
+        let existing = self
+            .groups
+            .get(&group)
+            .map(|record| self.group_version(record));
+        let version = existing.unwrap_or_else(|| self.config.effective_version());
         // §7.3.2: in IGMPv2 (MLDv1) mode BLOCK records are ignored and TO_EX source lists
         // too; in IGMPv1 mode TO_IN records are ignored as well.
         let ignore_sources = match (version, record_type) {
@@ -776,6 +781,21 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             (Version::V1 | Version::V2, RecordType::ChangeToExcludeMode) => true,
             _ => false,
         };
+        // A record that would create a group past a limit is dropped before its sources are
+        // even read, so a flood of new groups costs one lookup per record: past the group
+        // limit, or, for a record that creates an INCLUDE-mode group, past the source limit.
+        let limits = self.config.limits;
+        let creates_include = !matches!(
+            record_type,
+            RecordType::ModeIsExclude | RecordType::ChangeToExcludeMode
+        );
+        if existing.is_none()
+            && (self.groups.len() >= limits.max_groups
+                || (creates_include && self.total_sources >= limits.max_sources))
+        {
+            self.stats.dropped_groups = self.stats.dropped_groups.saturating_add(1);
+            return;
+        }
         let mut scratch = core::mem::take(&mut self.scratch);
         scratch.clear();
         if !ignore_sources {
@@ -842,10 +862,11 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             self.stats.ignored = self.stats.ignored.saturating_add(1);
             return;
         }
-        let version = self.groups.get(&group).map_or_else(
-            || self.config.effective_version(),
-            |record| self.group_version(record),
-        );
+        let existing = self
+            .groups
+            .get(&group)
+            .map(|record| self.group_version(record));
+        let version = existing.unwrap_or_else(|| self.config.effective_version());
         if version == Version::V1 {
             self.stats.ignored = self.stats.ignored.saturating_add(1);
             return;
@@ -869,17 +890,20 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             | RecordType::ChangeToIncludeMode => !sources.is_empty(),
             RecordType::BlockOldSources | RecordType::Unknown(_) => false,
         };
-        let existed = self.groups.contains_key(&group);
-        if !existed {
-            if !creates {
-                return;
+        let full = self.groups.len() >= limits.max_groups;
+        let (record, existed) = match self.groups.entry(group) {
+            Entry::Occupied(entry) => (entry.into_mut(), true),
+            Entry::Vacant(entry) => {
+                if !creates {
+                    return;
+                }
+                if full {
+                    self.stats.dropped_groups = self.stats.dropped_groups.saturating_add(1);
+                    return;
+                }
+                (entry.insert(Box::new(GroupRecord::new())), false)
             }
-            if self.groups.len() >= limits.max_groups {
-                self.stats.dropped_groups = self.stats.dropped_groups.saturating_add(1);
-                return;
-            }
-        }
-        let record = self.groups.entry(group).or_insert_with(GroupRecord::new);
+        };
         let mut cx = Context {
             now,
             group,
