@@ -122,6 +122,7 @@ impl Display for Line<'_> {
             Some(ChecksumStatus::Bad) => f.write_str(", cksum BAD"),
             Some(ChecksumStatus::GoodRegisterHeader) => f.write_str(", cksum good (header)"),
             Some(ChecksumStatus::GoodRegisterWhole) => f.write_str(", cksum good (whole Register)"),
+            Some(ChecksumStatus::Unverified) => f.write_str(", cksum unverified (truncated)"),
             None => Ok(()),
         }
     }

@@ -20,6 +20,8 @@ pub struct IpPacket<'a> {
     pub protocol: u8,
     /// The IP payload as captured: shorter than the IP header says when the capture cut it.
     pub payload: &'a [u8],
+    /// The capture cut the payload short of the length the IP header gives.
+    pub incomplete: bool,
     /// The packet is a fragment (not reassembled): the first one, whose payload starts with
     /// the message, is decoded as far as it goes; later ones are not visited.
     pub fragmented: bool,
@@ -138,6 +140,7 @@ fn visit_packet<'a>(
         destination,
         protocol,
         payload: payload.payload,
+        incomplete: payload.incomplete,
         fragmented: payload.fragmented,
         tcp,
     });

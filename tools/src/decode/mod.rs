@@ -125,6 +125,7 @@ impl Decoder {
             destination_port: None,
             protocol: decoded.protocol,
             length,
+            truncated: packet.incomplete,
             checksum: decoded.checksum,
             body: decoded.body,
         };
@@ -182,6 +183,11 @@ impl Decoder {
             _ => return,
         };
         if self.protocols.contains(decoded.protocol) {
+            let mut decoded = decoded;
+            if (packet.incomplete || packet.fragmented) && decoded.checksum.is_some() {
+                // The checksum covers bytes the capture does not hold.
+                decoded.checksum = Some(ChecksumStatus::Unverified);
+            }
             out.push(record(decoded, payload.len()));
         }
     }

@@ -52,13 +52,19 @@ pub enum ChecksumStatus {
     GoodRegisterHeader,
     /// A PIM Register whose checksum covers the whole message (the form some routers send).
     GoodRegisterWhole,
+    /// The capture holds less of the packet than its IP header says: the checksum cannot be
+    /// checked.
+    Unverified,
 }
 
 impl ChecksumStatus {
     /// Whether the checksum was accepted, in either Register form.
     #[must_use]
     pub const fn is_good(self) -> bool {
-        !matches!(self, Self::Bad)
+        matches!(
+            self,
+            Self::Good | Self::GoodRegisterHeader | Self::GoodRegisterWhole
+        )
     }
 }
 
@@ -85,6 +91,10 @@ pub struct Record {
     pub protocol: Protocol,
     /// Bytes of the message (the IP payload, or the MSDP TLV), as captured.
     pub length: usize,
+    /// The capture holds less of the packet than its IP header says (a short snap length):
+    /// the message is decoded as far as the captured bytes go.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// The checksum outcome; absent for MSDP (TCP checks it) and for messages too short to
     /// hold one.
     #[serde(skip_serializing_if = "Option::is_none")]
