@@ -146,6 +146,8 @@ pub fn scenario(seed: u64) -> Result<(Simulation, DemoNodes), SimError> {
     );
     let mut v2 = HostConfig::<Ipv4>::new(HOST_V2);
     v2.version = Version::V2;
+    // RFC 2236 §8.10: an IGMPv2 host repeats its unsolicited report within 10 s.
+    v2.unsolicited_report_interval = Duration::from_secs(10);
     let host_v2 = sim.add_node("host-v2", GmpHost::new().with_igmp(v2));
     let host_ssm = sim.add_node(
         "host-ssm",

@@ -173,6 +173,8 @@ struct RouterSide<F: Gmp> {
     router: Router<F, Duration>,
     /// The querier as last noted: tells a takeover from a router's start.
     querier: Option<F::Addr>,
+    /// Whether the node stopped the router: its records go because it forgets them.
+    stopped: bool,
 }
 
 impl<F: SimFamily> RouterSide<F> {
@@ -180,6 +182,7 @@ impl<F: SimFamily> RouterSide<F> {
         Self {
             router: Router::new(config),
             querier: None,
+            stopped: false,
         }
     }
 
@@ -232,6 +235,7 @@ impl<F: SimFamily> RouterSide<F> {
                         Some(FilterMode::Include) => {
                             format!("{group}: INCLUDE mode, traffic from the listed sources only")
                         }
+                        None if self.stopped => format!("{group}: forgotten, the router stopped"),
                         None => format!("{group}: no listener left, nothing forwarded"),
                     };
                     ("membership", level, text)
@@ -347,9 +351,11 @@ impl Node for GmpRouter {
     fn start(&mut self, cx: &mut Context<'_>) {
         let now = cx.now();
         if let Some(side) = &mut self.igmp {
+            side.stopped = false;
             side.router.enable(now);
         }
         if let Some(side) = &mut self.mld {
+            side.stopped = false;
             side.router.enable(now);
         }
     }
@@ -358,10 +364,12 @@ impl Node for GmpRouter {
         if let Some(side) = &mut self.igmp {
             side.router.disable();
             side.querier = None;
+            side.stopped = true;
         }
         if let Some(side) = &mut self.mld {
             side.router.disable();
             side.querier = None;
+            side.stopped = true;
         }
     }
 
