@@ -1,5 +1,5 @@
 #![no_std]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Untrusted input must never reach a panic: library code may not unwrap, index or do unchecked
 // arithmetic. Tests, benches and examples are separate crates or `cfg(test)` and may.
 #![cfg_attr(
