@@ -30,6 +30,8 @@ pub enum Command {
     /// Write a generated capture of mixed protocols (for benchmarks).
     #[command(hide = true)]
     Generate(GenerateArgs),
+    /// Run IGMP/MLD routers and hosts on a simulated LAN: print the timeline, write a pcap.
+    Demo(DemoArgs),
 }
 
 /// A protocol name for `--protocol`.
@@ -85,6 +87,23 @@ pub struct GenerateArgs {
     pub frames: u64,
 }
 
+/// Arguments of `mcast demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the capture.
+    #[arg(short, long, default_value = "mcast-demo.pcap")]
+    pub output: PathBuf,
+    /// Simulated time, in seconds.
+    #[arg(short, long, default_value_t = 300)]
+    pub duration: u64,
+    /// Seed of the nodes' random number generators: the same seed gives the same capture.
+    #[arg(short, long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also print the details (every router's table, every host's reception).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
 /// Parses the command line and runs the subcommand.
 #[must_use]
 pub fn run() -> ExitCode {
@@ -98,6 +117,28 @@ pub fn run() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Demo(args) => demo(&args),
+    }
+}
+
+/// `mcast demo`: the scenario of `mcast_sim::demo`, timeline on stdout.
+fn demo(args: &DemoArgs) -> ExitCode {
+    let stdout = io::stdout();
+    let options = mcast_sim::demo::DemoOptions {
+        pcap: Some(args.output.clone()),
+        duration: std::time::Duration::from_secs(args.duration),
+        seed: args.seed,
+        style: mcast_sim::TimelineStyle {
+            detail: args.verbose,
+            color: io::IsTerminal::is_terminal(&stdout),
+        },
+    };
+    match mcast_sim::demo::run(&options, BufWriter::new(stdout.lock())) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mcast demo: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
