@@ -19,6 +19,7 @@
 pub mod addr;
 pub mod dvmrp;
 pub mod gmp;
+pub mod gmp_sm;
 pub mod msdp;
 pub mod pim;
 pub mod seeds;
@@ -57,6 +58,14 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "gmp_query_split",
         check: gmp::gmp_query_split,
+    },
+    Target {
+        name: "gmp_router",
+        check: gmp_sm::gmp_router,
+    },
+    Target {
+        name: "gmp_host",
+        check: gmp_sm::gmp_host,
     },
     Target {
         name: "dvmrp_parse",

@@ -51,6 +51,8 @@ const ARBITRARY_TARGETS: &[&str] = &[
     "gmp_roundtrip",
     "gmp_report_split",
     "gmp_query_split",
+    "gmp_router",
+    "gmp_host",
     "dvmrp_roundtrip",
     "dvmrp_report_split",
     "msdp_roundtrip",
