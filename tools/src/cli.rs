@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Decode the multicast control messages of a pcap or pcapng capture.
     Decode(DecodeArgs),
+    /// Classify IPv4 and IPv6 multicast addresses and MAC addresses: block, scope, MAC mapping.
+    Addr(AddrArgs),
     /// Write a generated capture of mixed protocols (for benchmarks).
     #[command(hide = true)]
     Generate(GenerateArgs),
@@ -77,6 +79,14 @@ pub struct DecodeArgs {
     pub protocol: Vec<ProtocolArg>,
 }
 
+/// Arguments of `mcast addr`.
+#[derive(Debug, Args)]
+pub struct AddrArgs {
+    /// IPv4 or IPv6 addresses, or MAC addresses (`01:00:5e:01:02:03`).
+    #[arg(required = true)]
+    pub addresses: Vec<String>,
+}
+
 /// Arguments of `mcast generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -110,6 +120,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Decode(args) => decode(&args),
+        Command::Addr(args) => crate::addr::run(&args.addresses),
         Command::Generate(args) => match crate::generate::write_file(&args.output, args.frames) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -17,6 +17,7 @@
 //! ```
 #![doc = include_str!("../SCHEMA.md")]
 
+pub mod addr;
 pub mod capture;
 pub mod cli;
 pub mod decode;

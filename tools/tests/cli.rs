@@ -111,3 +111,26 @@ fn unreadable_files_fail() {
     assert!(!not_a_capture.status.success());
     assert!(String::from_utf8_lossy(&not_a_capture.stderr).contains("not a pcap or pcapng"));
 }
+
+#[test]
+fn addr_explains_groups_and_macs() {
+    let out = mcast(&[
+        "addr",
+        "232.1.2.3",
+        "ff02::1:ff28:9c5a",
+        "33:33:00:00:00:16",
+    ]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for want in [
+        "Source-Specific Multicast Block 232.0.0.0/8",
+        "01:00:5e:01:02:03",
+        "ff02::1:ff28:9c5a",
+        "33:33:00:00:00:16",
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+    let bad = mcast(&["addr", "not-an-address"]);
+    assert!(!bad.status.success());
+    assert!(stdout(&bad).contains("not an IPv4 address"));
+}
