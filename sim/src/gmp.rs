@@ -12,11 +12,12 @@
 //! highlighted while it is the querier (the other routers' copies of the state are details);
 //! the host notes its compatibility mode changes.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
 use mcast_addr::family::{IpFamily, Ipv4, Ipv6};
-use mcast_igmp::gmp::{FilterMode, Gmp, HostConfig, RouterConfig, Transmit};
+use mcast_igmp::gmp::{FilterMode, Gmp, HostConfig, RouterConfig, Transmit, Version};
 use mcast_igmp::host::{Host, HostEvent, SocketId};
 use mcast_igmp::router::{Router, RouterEvent};
 use mcast_igmp::wire::envelope::{
@@ -175,6 +176,8 @@ struct RouterSide<F: Gmp> {
     querier: Option<F::Addr>,
     /// Whether the node stopped the router: its records go because it forgets them.
     stopped: bool,
+    /// Each group's compatibility mode as last noted: tells falling back from coming back.
+    modes: BTreeMap<F::Addr, Version>,
 }
 
 impl<F: SimFamily> RouterSide<F> {
@@ -183,6 +186,7 @@ impl<F: SimFamily> RouterSide<F> {
             router: Router::new(config),
             querier: None,
             stopped: false,
+            modes: BTreeMap::new(),
         }
     }
 
@@ -214,7 +218,6 @@ impl<F: SimFamily> RouterSide<F> {
             send(cx, &transmit, identification);
         }
         let own = self.router.config().address;
-        let newest = self.router.config().version.max(F::OLDEST_VERSION);
         while let Some(event) = self.router.poll_event() {
             let level = if self.querier == Some(own) {
                 Level::Highlight
@@ -228,6 +231,9 @@ impl<F: SimFamily> RouterSide<F> {
                     ("querier", Level::Highlight, text)
                 }
                 RouterEvent::FilterModeChanged { group, mode } => {
+                    if mode.is_none() {
+                        self.modes.remove(&group);
+                    }
                     let text = match mode {
                         Some(FilterMode::Exclude) => {
                             format!("{group}: EXCLUDE mode, traffic from every source forwarded")
@@ -254,7 +260,8 @@ impl<F: SimFamily> RouterSide<F> {
                 }
                 RouterEvent::CompatibilityModeChanged { group, version } => {
                     let name = version.name::<F>();
-                    let text = if version < newest {
+                    let previous = self.modes.insert(group, version).unwrap_or(Version::V3);
+                    let text = if version < previous {
                         format!("{group}: {name} compatibility mode, an {name} host is present")
                     } else {
                         format!(

@@ -140,6 +140,31 @@ fn a_v3_host_follows_an_igmpv2_querier_and_comes_back() {
         host(&sim, h).igmp().unwrap().compatibility_mode(),
         Version::V3
     );
+    // The router's timeline: IGMPv2 mode with the first report, IGMPv3 once upgraded and the
+    // Older Host Present Interval passed.
+    let notes: Vec<&str> = sim
+        .recorder()
+        .entries()
+        .iter()
+        .filter(|e| e.node == r)
+        .filter_map(|e| match &e.what {
+            What::Note {
+                topic: "compatibility",
+                text,
+                ..
+            } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].starts_with("239.2.2.2: IGMPv2 compatibility mode"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].starts_with("239.2.2.2: back to IGMPv3"),
+        "{notes:?}"
+    );
     let kinds = sent_kinds(&sim, h);
     let last = kinds.last().unwrap();
     assert_eq!(last.1, "IGMPv3 report", "{kinds:?}");
@@ -535,4 +560,47 @@ fn a_source_left_by_one_host_stays_for_another() {
         .unwrap()
         .time;
     assert_eq!(stopped, secs(42), "Last Member Query Time after the BLOCK");
+}
+
+/// RFC 3376/9776 §7.2.1 and RFC 2236 §4: under an IGMPv1 querier every host speaks IGMPv1:
+/// IGMPv1 reports, and no Leave when it leaves.
+#[test]
+fn an_igmpv1_querier_makes_every_host_speak_igmpv1() {
+    let (v2, v3) = (Ipv4Addr::new(10, 0, 0, 91), Ipv4Addr::new(10, 0, 0, 92));
+    let (mut sim, r, hosts) = lan(
+        11,
+        Version::V1,
+        vec![
+            ("host-v2", igmp_host(v2, Version::V2), v2.into()),
+            ("host-v3", igmp_host(v3, Version::V3), v3.into()),
+        ],
+    );
+    for host in &hosts {
+        join(&mut sim, secs(5), *host, GROUP.into());
+        leave(&mut sim, secs(100), *host, GROUP.into());
+    }
+    sim.run_until(secs(99)).unwrap();
+    assert_eq!(
+        router(&sim, r).igmp().unwrap().compatibility_mode(GROUP),
+        Some(Version::V1)
+    );
+    sim.run_until(secs(300)).unwrap();
+    for host_id in &hosts {
+        assert_eq!(
+            host(&sim, *host_id).igmp().unwrap().compatibility_mode(),
+            Version::V1
+        );
+        let kinds = sent_kinds(&sim, *host_id);
+        assert!(!kinds.is_empty());
+        assert!(kinds.iter().all(|(_, k)| k == "IGMPv1 report"), "{kinds:?}");
+    }
+    let queries = sent_kinds(&sim, r);
+    assert!(
+        queries
+            .iter()
+            .filter(|(_, k)| k.starts_with("IGMP"))
+            .all(|(_, k)| k == "IGMPv1 query"),
+        "{queries:?}"
+    );
+    assert_eq!(router(&sim, r).igmp().unwrap().filter_mode(GROUP), None);
 }
