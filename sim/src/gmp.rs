@@ -29,6 +29,9 @@ use crate::error::SimError;
 use crate::node::{Context, InterfaceId, IpPacket, Node, Outgoing};
 use crate::recorder::Level;
 
+/// UDP's protocol number.
+const UDP: u8 = 17;
+
 /// The interface the IGMP/MLD nodes run on: their first.
 const INTERFACE: InterfaceId = InterfaceId(0);
 
@@ -128,6 +131,31 @@ fn query_kind_name<A>(protocol: &'static str, kind: QueryKind<A>) -> &'static st
             "MLDv2 multicast-address-and-source-specific query"
         }
     }
+}
+
+/// An IGMP message of a router or host state machine in its IPv4 packet (TTL 1, Router Alert,
+/// ToS 0xc0 for IGMPv3; identification `*identification`, which is then incremented), with its
+/// kind and the codec's summary: for nodes of other protocols that run IGMP on their
+/// interfaces.
+///
+/// # Errors
+///
+/// The codec's error if the payload does not parse (a bug of the state machine).
+pub fn igmp_outgoing(
+    transmit: &Transmit<Ipv4>,
+    identification: &mut u16,
+) -> Result<Outgoing, mcast_igmp::Error> {
+    Ipv4::outgoing(transmit, identification)
+}
+
+/// An MLD message of a router or host state machine in its IPv6 packet (hop limit 1,
+/// Hop-by-Hop Router Alert), with its kind and the codec's summary.
+///
+/// # Errors
+///
+/// The codec's error if the payload does not parse, or the source is not link-local.
+pub fn mld_outgoing(transmit: &Transmit<Ipv6>) -> Result<Outgoing, mcast_igmp::Error> {
+    Ipv6::outgoing(transmit, &mut 0)
 }
 
 /// Sends `transmit` on the node's interface, or notes why it could not be framed.
@@ -494,11 +522,15 @@ fn host_drain<F: SimFamily>(
 /// Its commands take an [`IpAddr`] and go to the IGMP or the MLD side by the group's family,
 /// on socket [`GmpHost::SOCKET`]; for several sockets use [`GmpHost::igmp_mut`] and
 /// [`GmpHost::mld_mut`] with [`Context::now`] and [`Context::rng`].
+///
+/// It also counts the UDP datagrams it receives for the (source, group) pairs its interface
+/// state accepts (RFC 3376/9776 §3.2): [`GmpHost::data_received`].
 #[derive(Debug, Clone, Default)]
 pub struct GmpHost {
     igmp: Option<Host<Ipv4, Duration>>,
     mld: Option<Host<Ipv6, Duration>>,
     identification: u16,
+    data: BTreeMap<(IpAddr, IpAddr), u64>,
 }
 
 impl GmpHost {
@@ -546,6 +578,21 @@ impl GmpHost {
     /// The MLD host, for commands beyond the convenience ones.
     pub fn mld_mut(&mut self) -> Option<&mut Host<Ipv6, Duration>> {
         self.mld.as_mut()
+    }
+
+    /// How many UDP datagrams from `source` to `group` the host received and accepted.
+    #[must_use]
+    pub fn data_received(&self, source: IpAddr, group: IpAddr) -> u64 {
+        self.data.get(&(source, group)).copied().unwrap_or(0)
+    }
+
+    /// Whether the interface accepts traffic from `source` to `group`.
+    fn accepts(&self, source: IpAddr, group: IpAddr) -> bool {
+        match (source, group) {
+            (IpAddr::V4(s), IpAddr::V4(g)) => self.igmp.as_ref().is_some_and(|h| h.accepts(s, g)),
+            (IpAddr::V6(s), IpAddr::V6(g)) => self.mld.as_ref().is_some_and(|h| h.accepts(s, g)),
+            _ => false,
+        }
     }
 
     /// Joins `group` from any source (EXCLUDE {}).
@@ -679,6 +726,16 @@ impl Node for GmpHost {
         packet: &IpPacket<'_>,
     ) {
         if interface != INTERFACE {
+            return;
+        }
+        if packet.protocol == UDP && packet.destination.is_multicast() {
+            if self.accepts(packet.source, packet.destination) {
+                let count = self
+                    .data
+                    .entry((packet.source, packet.destination))
+                    .or_default();
+                *count = count.saturating_add(1);
+            }
             return;
         }
         if let Some(host) = &mut self.igmp {

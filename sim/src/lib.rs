@@ -24,7 +24,8 @@
 //! timeline and the same pcap bytes.
 //!
 //! [`gmp`] has the IGMP/MLD nodes ([`gmp::GmpRouter`], [`gmp::GmpHost`]) over `mcast-igmp`;
-//! [`demo`] is the scenario `mcast demo` shows.
+//! [`traffic`] has a UDP source for scenarios where data must flow; [`demo`] is the scenario
+//! `mcast demo` shows.
 //!
 //! ```
 //! use std::net::{IpAddr, Ipv4Addr};
@@ -65,6 +66,7 @@ mod node;
 mod recorder;
 mod rng;
 mod sim;
+pub mod traffic;
 
 pub use error::SimError;
 pub use node::{Context, InterfaceId, IpPacket, LinkId, Node, NodeId, Outgoing};
