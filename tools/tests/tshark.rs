@@ -867,6 +867,28 @@ fn assert_clean_to_tshark(path: &Path) {
     assert!(frames > 0);
 }
 
+/// The capture `mcast demo` writes with its default scenario and seed.
+fn demo_capture() -> PathBuf {
+    let path = std::env::temp_dir().join(format!("mcast-tools-demo-{}.pcap", std::process::id()));
+    let options = mcast_sim::demo::DemoOptions {
+        pcap: Some(path.clone()),
+        ..mcast_sim::demo::DemoOptions::default()
+    };
+    mcast_sim::demo::run(&options, std::io::sink()).unwrap();
+    path
+}
+
+#[test]
+fn demo_capture_is_clean_to_tshark() {
+    if !tshark_available() {
+        eprintln!("tshark is not installed: skipping the comparison with Wireshark");
+        return;
+    }
+    let path = demo_capture();
+    assert_clean_to_tshark(&path);
+    std::fs::remove_file(&path).ok();
+}
+
 #[test]
 fn generated_capture_is_clean_to_tshark() {
     if !tshark_available() {
@@ -895,6 +917,8 @@ fn json_output_agrees_with_tshark_field_by_field() {
     // protocol the shared captures lack: MLD, DVMRP Report, IPv6 Hello...).
     let generated = generated_capture(40);
     paths.push(("generated".to_owned(), generated.clone()));
+    let demo = demo_capture();
+    paths.push(("demo".to_owned(), demo.clone()));
 
     let mut differences = Vec::new();
     let mut frames = 0;
@@ -902,6 +926,7 @@ fn json_output_agrees_with_tshark_field_by_field() {
         frames += compare(name, path, &mut differences);
     }
     std::fs::remove_file(&generated).ok();
+    std::fs::remove_file(&demo).ok();
 
     let (explained, unexplained): (Vec<_>, Vec<_>) =
         differences.iter().partition(|d| allowed(d).is_some());
