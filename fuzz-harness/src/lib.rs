@@ -40,6 +40,10 @@ pub const TARGETS: &[Target] = &[
         check: addr::checksum,
     },
     Target {
+        name: "mac_mapping",
+        check: addr::mac_mapping,
+    },
+    Target {
         name: "igmp_parse",
         check: gmp::igmp_parse,
     },
