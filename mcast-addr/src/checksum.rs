@@ -141,6 +141,7 @@ pub fn is_valid(data: &[u8]) -> bool {
 /// with an end-around carry at each halving (RFC 1071 §2(A)): since 2^32 and 2^16 are both 1
 /// modulo 2^16 − 1 the value is kept, and adding a carry back cannot carry again. Only 0 folds
 /// to 0.
+#[inline]
 fn fold(sum: u64) -> u16 {
     let (low, carry) = (sum as u32).overflowing_add((sum >> 32) as u32);
     let sum = low.wrapping_add(u32::from(carry));
@@ -151,6 +152,7 @@ fn fold(sum: u64) -> u16 {
 /// `a + b` in one's complement arithmetic on 64 bits: a carry out of the top is added back in
 /// (RFC 1071 §2(A)), which cannot carry again. The value modulo 2^16 − 1 is the sum's, since
 /// 2^64 is 1 modulo 2^16 − 1.
+#[inline]
 fn add_end_around(a: u64, b: u64) -> u64 {
     let (sum, carry) = a.overflowing_add(b);
     sum.wrapping_add(u64::from(carry))
@@ -159,6 +161,7 @@ fn add_end_around(a: u64, b: u64) -> u64 {
 /// The one's complement sum of the byte-swapped words (RFC 1071 §2(B)): swapping the bytes of a
 /// 16-bit word multiplies it by 2^8 modulo 2^16 − 1, and so does rotating 64 bits left by 8,
 /// since 2^16 − 1 divides 2^64 − 1. No fold is needed.
+#[inline]
 fn swap_bytes(sum: u64) -> u64 {
     sum.rotate_left(8)
 }
@@ -166,6 +169,7 @@ fn swap_bytes(sum: u64) -> u64 {
 /// Sums `data` (at most [`BLOCK`] bytes) as 16-bit big-endian words starting at an even offset,
 /// the last odd byte padded with zero (RFC 1071 §4.1). The result is not folded; only its value
 /// modulo 2^16 − 1 matters, and it is zero only for all-zero data.
+#[inline]
 fn sum_words(data: &[u8]) -> u64 {
     // 64-bit native-endian words, each split into its two 32-bit halves: a term is below 2^33
     // and a block holds at most 2^17 words, so the 64-bit sum loses no carry; the mask and the
