@@ -380,28 +380,24 @@ fn join_prune_split<F: PimFamily>(mtu: usize, jp: &JoinPruneRepr<F>) {
                 "set {index}: a part of another group"
             );
             let part_entries: Vec<(bool, &SourceRepr<F>)> = entries(part);
-            // The (*,G) Join leads a part that carries it; a copy of it among the other joins
-            // may lead a part too, so take whichever reading matches the sources still due.
-            let matches_rest = |from: usize| {
-                let tail = &part_entries[from..];
-                tail.len() <= rest.len() && tail.iter().zip(rest.iter().rev()).all(|(a, b)| a == b)
-            };
-            let has_star = star.is_some_and(|star| {
-                part.joins.first() == Some(&set.joins[star]) && matches_rest(1)
-            });
-            if star.is_some() {
-                let has_rpt_prune = part.prunes.iter().any(|s| s.source.flags.rpt());
-                assert!(
-                    has_star || !(first || has_rpt_prune),
+            // The (*,G) Join leads the first part, and every later part while (S,G,rpt) Prunes
+            // remain to be sent (RFC 7761 §4.5.9: they are read with the Join of their message).
+            let rpt_prunes_left = rest.iter().any(|(join, s)| !join && s.source.flags.rpt());
+            let has_star = star.is_some() && (first || rpt_prunes_left);
+            if let (true, Some(star)) = (has_star, star) {
+                assert_eq!(
+                    part.joins.first(),
+                    Some(&set.joins[star]),
                     "set {index}: a part without the (*,G) Join"
                 );
             }
             let from = usize::from(has_star);
+            let tail = &part_entries[from..];
             assert!(
-                matches_rest(from),
+                tail.len() <= rest.len() && tail.iter().zip(rest.iter().rev()).all(|(a, b)| a == b),
                 "set {index}: sources lost, repeated or reordered"
             );
-            rest.truncate(rest.len() - (part_entries.len() - from));
+            rest.truncate(rest.len() - tail.len());
             first = false;
             next += 1;
         }
