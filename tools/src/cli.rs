@@ -34,6 +34,10 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run IGMP/MLD routers and hosts on a simulated LAN: print the timeline, write a pcap.
     Demo(DemoArgs),
+    /// Run an IGMP/MLD querier (router) on a Linux interface; print membership events.
+    Querier(crate::live::QuerierArgs),
+    /// Join groups as an IGMP/MLD host on a Linux interface; print reception events.
+    Listen(crate::live::ListenArgs),
 }
 
 /// A protocol name for `--protocol`.
@@ -129,6 +133,8 @@ pub fn run() -> ExitCode {
             }
         },
         Command::Demo(args) => demo(&args),
+        Command::Querier(args) => crate::live::querier(&args),
+        Command::Listen(args) => crate::live::listen(&args),
     }
 }
 

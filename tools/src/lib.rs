@@ -22,4 +22,5 @@ pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod generate;
+pub mod live;
 pub mod output;
