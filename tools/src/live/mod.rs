@@ -351,7 +351,10 @@ impl<W: Write> Log<W> {
         }
     }
 
-    fn router_event<A: Display>(&mut self, event: &RouterEvent<A>) -> io::Result<()> {
+    fn router_event<F: Gmp>(&mut self, event: &RouterEvent<F::Addr>) -> io::Result<()>
+    where
+        F::Addr: Display,
+    {
         match event {
             RouterEvent::QuerierChanged { querier } => self.line(format_args!("querier {querier}")),
             RouterEvent::FilterModeChanged { group, mode } => {
@@ -365,9 +368,10 @@ impl<W: Write> Log<W> {
                 let verdict = if *forward { "forward" } else { "block" };
                 self.line(format_args!("source {group} {source} {verdict}"))
             }
-            RouterEvent::CompatibilityModeChanged { group, version } => {
-                self.line(format_args!("compatibility {group} {version:?}"))
-            }
+            RouterEvent::CompatibilityModeChanged { group, version } => self.line(format_args!(
+                "compatibility {group} {}",
+                version.name::<F>()
+            )),
         }
     }
 
@@ -488,7 +492,7 @@ where
             }
         }
         while let Some(event) = router.poll_event() {
-            log.router_event(&event)?;
+            log.router_event::<F>(&event)?;
         }
         let Ok(input) = next_input(inputs, router.poll_timeout()) else {
             return Ok(());
