@@ -613,3 +613,79 @@ fn debug_and_display_for_every_type_value_and_option_type() {
     assert_eq!(OptionTypeCode(1).to_string(), "Holdtime (1)");
     assert_eq!(OptionTypeCode(40).to_string(), "Unassigned (40)");
 }
+
+/// A value wider than its wire field is refused when emitting instead of being cut silently,
+/// which would make `parse(emit(x)) != x` (found by the round-trip fuzz target).
+#[test]
+fn values_wider_than_their_field_are_refused_on_emit() {
+    use mcast_pim::wire::{Assert, GroupFlags, HelloOptionRepr, HelloRepr, LanPruneDelay};
+    let group = EncodedGroup::<Ipv4> {
+        address: Ipv4Addr::new(239, 1, 1, 1),
+        mask_length: 32,
+        flags: GroupFlags(0),
+    };
+    let assert = |metric_preference| PimRepr {
+        message: MessageRepr::Assert(Assert {
+            flag_bits: 0,
+            group,
+            source: Ipv4Addr::new(10, 0, 0, 1),
+            rpt: false,
+            metric_preference,
+            metric: 1,
+        }),
+        trailing: Vec::new(),
+    };
+    let mut buf = [0u8; 1500];
+    assert!(assert(0x7FFF_FFFF).emit(&mut buf, &ph4()).is_ok());
+    assert_eq!(
+        assert(0x8000_0000).emit(&mut buf, &ph4()),
+        Err(PimError::TooLarge {
+            field: "Metric Preference",
+            value: 0x8000_0000,
+            max: 0x7FFF_FFFF
+        })
+    );
+
+    let hello = |propagation_delay_ms| PimRepr {
+        message: MessageRepr::Hello(HelloRepr {
+            flag_bits: 0,
+            options: vec![HelloOptionRepr::LanPruneDelay(LanPruneDelay {
+                tracking_support: true,
+                propagation_delay_ms,
+                override_interval_ms: 2500,
+            })],
+        }),
+        trailing: Vec::new(),
+    };
+    assert!(hello(0x7FFF).emit(&mut buf, &ph4()).is_ok());
+    assert!(matches!(
+        hello(0x8000).emit(&mut buf, &ph4()),
+        Err(PimError::TooLarge {
+            field: "Propagation_Delay",
+            ..
+        })
+    ));
+}
+
+/// Bytes after a body that runs to the end of the message (Hello options, here) would read
+/// back as part of the body: emitting them is refused (found by the round-trip fuzz target).
+#[test]
+fn trailing_bytes_after_a_hello_are_refused_on_emit() {
+    use mcast_pim::wire::{HelloOptionRepr, HelloRepr};
+    let hello = PimRepr::<Ipv4> {
+        message: MessageRepr::Hello(HelloRepr {
+            flag_bits: 0,
+            options: vec![HelloOptionRepr::Holdtime(Holdtime(105))],
+        }),
+        trailing: vec![0],
+    };
+    let mut buf = [0u8; 64];
+    assert!(matches!(
+        hello.emit(&mut buf, &ph4()),
+        Err(PimError::Invalid {
+            field: "trailing bytes",
+            offset: 10,
+            ..
+        })
+    ));
+}

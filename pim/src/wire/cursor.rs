@@ -134,6 +134,19 @@ pub(crate) fn check_buffer(buf: &[u8], needed: usize) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a value wider than its wire field, which emitting would silently cut (so that
+/// `parse(emit(x)) == x` holds for every value that emits at all).
+pub(crate) fn field_width(field: &'static str, value: u32, max: u32) -> Result<()> {
+    if value > max {
+        return Err(PimError::TooLarge {
+            field,
+            value: value as usize,
+            max: max as usize,
+        });
+    }
+    Ok(())
+}
+
 /// `value` as a count field of at most `max`.
 #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
 pub(crate) fn count_field(field: &'static str, value: usize, max: usize) -> Result<usize> {

@@ -82,6 +82,7 @@ impl<F: IpFamily> Assert<F> {
     }
 
     pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+        crate::wire::cursor::field_width("Metric Preference", self.metric_preference, !RPT_BIT)?;
         self.group.write(w)?;
         write_unicast::<F>(w, self.source)?;
         let rpt = if self.rpt { RPT_BIT } else { 0 };
@@ -201,6 +202,8 @@ impl<F: IpFamily> StateRefresh<F> {
     }
 
     pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+        crate::wire::cursor::field_width("Metric Preference", self.metric_preference, !RPT_BIT)?;
+        crate::wire::cursor::field_width("Reserved", u32::from(self.reserved), 0x1F)?;
         self.group.write(w)?;
         write_unicast::<F>(w, self.source)?;
         write_unicast::<F>(w, self.originator)?;
@@ -403,6 +406,7 @@ impl<F: IpFamily> DfElection<F> {
     }
 
     pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+        crate::wire::cursor::field_width("flag bits", u32::from(self.flag_bits), 0x0F)?;
         write_unicast::<F>(w, self.rp)?;
         w.u32(self.sender_metric_preference)?;
         w.u32(self.sender_metric)?;

@@ -574,7 +574,14 @@ mod owned {
             w.u16(length as u16)?;
             match self {
                 Self::Holdtime(h) => w.u16(h.0),
-                Self::LanPruneDelay(d) => w.put(&d.encode()),
+                Self::LanPruneDelay(d) => {
+                    crate::wire::cursor::field_width(
+                        "Propagation_Delay",
+                        u32::from(d.propagation_delay_ms),
+                        0x7FFF,
+                    )?;
+                    w.put(&d.encode())
+                }
                 Self::DrPriority(v) | Self::GenerationId(v) => w.u32(*v),
                 Self::StateRefreshCapable(s) => {
                     w.u8(s.version)?;

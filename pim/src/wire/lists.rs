@@ -447,6 +447,7 @@ impl<'a, F: IpFamily> Packed<'a, F> {
     }
 
     pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+        crate::wire::cursor::field_width("flag bits", u32::from(self.flag_bits), 0x0F)?;
         w.u16(self.count)?;
         w.u16(self.reserved)?;
         w.put(self.records)
@@ -668,6 +669,7 @@ mod owned {
         }
 
         pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+            crate::wire::cursor::field_width("flag bits", u32::from(self.flag_bits), 0x0F)?;
             let count = count_field("Count", self.records.len(), 0xFFFF)?;
             w.u16(count as u16)?;
             w.u16(self.reserved)?;

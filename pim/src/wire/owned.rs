@@ -35,7 +35,7 @@ impl RegisterRepr {
             flag_bits: self.flag_bits,
             border: self.border,
             null_register: self.null_register,
-            reserved: self.reserved & 0x3FFF_FFFF,
+            reserved: self.reserved,
             inner: &self.inner,
             checksum_coverage: self.checksum_coverage,
         }
@@ -110,6 +110,21 @@ pub enum MessageRepr<F: IpFamily> {
 }
 
 impl<F: IpFamily> MessageRepr<F> {
+    /// Whether the body has no length or count of its own and runs to the end of the message
+    /// (Hello options, a Register's inner packet, Bootstrap group sets, Flooding TLVs, an unknown
+    /// body): no bytes may follow it.
+    #[must_use]
+    pub fn body_runs_to_end(&self) -> bool {
+        matches!(
+            self,
+            Self::Hello(_)
+                | Self::Register(_)
+                | Self::Bootstrap(_)
+                | Self::Flooding(_)
+                | Self::Unknown { .. }
+        )
+    }
+
     /// The owned form of a parsed message: emits the same bytes.
     #[must_use]
     pub fn from_view(message: &Message<'_, F>) -> Self {
@@ -350,6 +365,14 @@ impl<F: IpFamily> PimRepr<F> {
     /// # Errors
     /// As [`MessageRepr::emit`].
     pub fn emit(&self, buf: &mut [u8], pseudo_header: &PseudoHeader<F>) -> Result<usize> {
+        if !self.trailing.is_empty() && self.message.body_runs_to_end() {
+            return Err(PimError::Invalid {
+                field: "trailing bytes",
+                offset: self.message.buffer_len(),
+                reason: "this message's body runs to the end of the message, so bytes after it \
+                         would read back as part of it",
+            });
+        }
         emit_with(
             buf,
             pseudo_header,

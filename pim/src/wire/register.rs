@@ -90,6 +90,11 @@ impl<'a> Register<'a> {
     }
 
     pub(crate) fn write_body(&self, w: &mut Writer<'_>) -> Result<()> {
+        crate::wire::cursor::field_width(
+            "Reserved2",
+            self.reserved,
+            !(REGISTER_BORDER | REGISTER_NULL),
+        )?;
         w.u32(self.flags_word())?;
         w.put(self.inner)
     }
