@@ -28,6 +28,8 @@
 //!   this interface?
 //! - [`mac`]: [`MacAddr`], group to MAC (RFC 1112 §6.4, RFC 2464 §7) and MAC to groups.
 //! - [`groups`]: the well-known groups (all systems, ALL-PIM-ROUTERS, 224.0.0.22, ff02::16…).
+//! - [`describe`]: what all of the above says about one IPv4, IPv6 or MAC address, as lines of
+//!   text for a person ([`describe::Input`], [`Description`]).
 //! - [`checksum`]: the Internet checksum (RFC 1071), incremental and exact for any length.
 //! - [`time`]: the caller's clock as a [`time::Timestamp`] (Sans-IO: nothing here reads a clock).
 //! - [`timer`]: the keyed, deterministic timer map of every state machine (feature `alloc`).
@@ -77,6 +79,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod checksum;
+pub mod describe;
 mod error;
 pub mod family;
 pub mod groups;
@@ -89,6 +92,7 @@ pub mod time;
 #[cfg(feature = "alloc")]
 pub mod timer;
 
+pub use describe::Description;
 pub use error::AddrError;
 pub use ipv4::{
     IPV4_MULTICAST_REGISTRY, Ipv4AdminScope, Ipv4MulticastBlock, Ipv4Range, Ipv4RegistryEntry,
