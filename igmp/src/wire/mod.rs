@@ -138,33 +138,34 @@ impl fmt::Display for RawMessage<'_> {
 
 /// Verifies the Internet checksum of `message` (whose checksum field is bytes 2–3), continuing
 /// from `start` (empty for IGMP, the pseudo-header for MLD).
+#[inline]
 pub(crate) fn verify_checksum(start: Checksum, message: &[u8]) -> Result<(), Error> {
-    let received = match message.get(2..4) {
-        Some(&[a, b]) => u16::from_be_bytes([a, b]),
-        _ => {
-            return Err(Error::truncated(
-                "Checksum",
-                2,
-                2,
-                message.len().saturating_sub(2),
-            ));
-        }
-    };
     // One pass: the sum with the received checksum in place must be all ones (RFC 1071 §1).
     let mut whole = start;
     whole.add_bytes(message);
-    if whole.sum() == 0xFFFF {
+    if whole.sum() == 0xFFFF && message.len() >= HEADER_LEN {
         return Ok(());
     }
-    // Error path: the checksum the message should carry, summed with the field as zero.
+    Err(checksum_error(start, message))
+}
+
+/// Why `message` failed [`verify_checksum`]: too short to hold a checksum, or the checksum it
+/// should carry (summed with the field as zero) beside the one it carries. Kept out of line: the
+/// common case is a good checksum.
+#[cold]
+#[inline(never)]
+fn checksum_error(start: Checksum, message: &[u8]) -> Error {
+    let Some(&[a, b]) = message.get(2..4) else {
+        return Error::truncated("Checksum", 2, 2, message.len().saturating_sub(2));
+    };
     let mut zeroed = start;
     zeroed.add_bytes(message.get(..2).unwrap_or_default());
     zeroed.add_bytes(&[0, 0]);
     zeroed.add_bytes(message.get(4..).unwrap_or_default());
-    Err(Error::Checksum {
+    Error::Checksum {
         computed: zeroed.checksum(),
-        received,
-    })
+        received: u16::from_be_bytes([a, b]),
+    }
 }
 
 /// Writes the checksum of `message` into bytes 2–3, continuing from `start`.
