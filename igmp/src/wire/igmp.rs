@@ -30,139 +30,48 @@ pub(crate) struct V1V2Header {
 /// Length of an IGMPv1/v2 message.
 const V1V2_LEN: usize = 8;
 
-/// IGMP Type (RFC 3376/9776 §4, IANA "IGMP Type Numbers").
-///
-/// Every byte value converts: an unknown type is [`IgmpType::Unknown`]. `From<u8>` and
-/// `From<IgmpType> for u8` are inverse; build `Unknown` only through `From<u8>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum IgmpType {
-    /// 0x11 Membership Query (RFC 1112, RFC 2236 §2.1, RFC 3376/9776 §4.1).
-    MembershipQuery,
-    /// 0x12 Version 1 Membership Report (RFC 1112 appendix I).
-    MembershipReportV1,
-    /// 0x13 DVMRP (RFC 1075; draft-ietf-idmr-dvmrp-v3).
-    Dvmrp,
-    /// 0x14 PIM version 1.
-    PimV1,
-    /// 0x15 Cisco Trace Messages.
-    CiscoTrace,
-    /// 0x16 Version 2 Membership Report (RFC 2236 §2.1).
-    MembershipReportV2,
-    /// 0x17 Leave Group (RFC 2236 §2.1).
-    LeaveGroup,
-    /// 0x1e Multicast Traceroute Response (RFC 8487).
-    MtraceResponse,
-    /// 0x1f Multicast Traceroute (RFC 8487).
-    Mtrace,
-    /// 0x22 Version 3 Membership Report (RFC 3376/9776 §4.2).
-    MembershipReportV3,
-    /// 0x30 Multicast Router Advertisement (RFC 4286 §5).
-    MulticastRouterAdvertisement,
-    /// 0x31 Multicast Router Solicitation (RFC 4286 §6).
-    MulticastRouterSolicitation,
-    /// 0x32 Multicast Router Termination (RFC 4286 §7).
-    MulticastRouterTermination,
-    /// 0xfc RGMP Leave (RFC 3488).
-    RgmpLeave,
-    /// 0xfd RGMP Join (RFC 3488).
-    RgmpJoin,
-    /// 0xfe RGMP Bye (RFC 3488).
-    RgmpBye,
-    /// 0xff RGMP Hello (RFC 3488).
-    RgmpHello,
-    /// Any other value.
-    Unknown(u8),
-}
-
-/// The registry's names, by type.
-const IGMP_TYPES: [(IgmpType, &str); 17] = [
-    (IgmpType::MembershipQuery, "Membership Query"),
-    (IgmpType::MembershipReportV1, "Version 1 Membership Report"),
-    (IgmpType::Dvmrp, "DVMRP"),
-    (IgmpType::PimV1, "PIM version 1"),
-    (IgmpType::CiscoTrace, "Cisco Trace Messages"),
-    (IgmpType::MembershipReportV2, "Version 2 Membership Report"),
-    (IgmpType::LeaveGroup, "Leave Group"),
-    (IgmpType::MtraceResponse, "Multicast Traceroute Response"),
-    (IgmpType::Mtrace, "Multicast Traceroute"),
-    (IgmpType::MembershipReportV3, "Version 3 Membership Report"),
-    (
-        IgmpType::MulticastRouterAdvertisement,
-        "Multicast Router Advertisement",
-    ),
-    (
-        IgmpType::MulticastRouterSolicitation,
-        "Multicast Router Solicitation",
-    ),
-    (
-        IgmpType::MulticastRouterTermination,
-        "Multicast Router Termination",
-    ),
-    (IgmpType::RgmpLeave, "RGMP Leave"),
-    (IgmpType::RgmpJoin, "RGMP Join"),
-    (IgmpType::RgmpBye, "RGMP Bye"),
-    (IgmpType::RgmpHello, "RGMP Hello"),
-];
-
-impl IgmpType {
-    /// The registry's name, or `None` for an unknown type.
-    #[must_use]
-    pub fn name(self) -> Option<&'static str> {
-        IGMP_TYPES
-            .iter()
-            .find(|(t, _)| *t == self)
-            .map(|(_, name)| *name)
-    }
-}
-
-impl From<u8> for IgmpType {
-    fn from(value: u8) -> Self {
-        match value {
-            0x11 => Self::MembershipQuery,
-            0x12 => Self::MembershipReportV1,
-            0x13 => Self::Dvmrp,
-            0x14 => Self::PimV1,
-            0x15 => Self::CiscoTrace,
-            0x16 => Self::MembershipReportV2,
-            0x17 => Self::LeaveGroup,
-            0x1e => Self::MtraceResponse,
-            0x1f => Self::Mtrace,
-            0x22 => Self::MembershipReportV3,
-            0x30 => Self::MulticastRouterAdvertisement,
-            0x31 => Self::MulticastRouterSolicitation,
-            0x32 => Self::MulticastRouterTermination,
-            0xfc => Self::RgmpLeave,
-            0xfd => Self::RgmpJoin,
-            0xfe => Self::RgmpBye,
-            0xff => Self::RgmpHello,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<IgmpType> for u8 {
-    fn from(value: IgmpType) -> Self {
-        match value {
-            IgmpType::MembershipQuery => 0x11,
-            IgmpType::MembershipReportV1 => 0x12,
-            IgmpType::Dvmrp => 0x13,
-            IgmpType::PimV1 => 0x14,
-            IgmpType::CiscoTrace => 0x15,
-            IgmpType::MembershipReportV2 => 0x16,
-            IgmpType::LeaveGroup => 0x17,
-            IgmpType::MtraceResponse => 0x1e,
-            IgmpType::Mtrace => 0x1f,
-            IgmpType::MembershipReportV3 => 0x22,
-            IgmpType::MulticastRouterAdvertisement => 0x30,
-            IgmpType::MulticastRouterSolicitation => 0x31,
-            IgmpType::MulticastRouterTermination => 0x32,
-            IgmpType::RgmpLeave => 0xfc,
-            IgmpType::RgmpJoin => 0xfd,
-            IgmpType::RgmpBye => 0xfe,
-            IgmpType::RgmpHello => 0xff,
-            IgmpType::Unknown(code) => code,
-        }
+type_code! {
+    /// IGMP Type (RFC 3376/9776 §4, IANA "IGMP Type Numbers").
+    ///
+    /// Every byte value converts: an unknown type is [`IgmpType::Unknown`]. `From<u8>` and
+    /// `From<IgmpType> for u8` are inverse; build `Unknown` only through `From<u8>`.
+    pub enum IgmpType {
+        /// Any other value.
+        Unknown(u8),
+        /// 0x11 Membership Query (RFC 1112, RFC 2236 §2.1, RFC 3376/9776 §4.1).
+        MembershipQuery = 0x11 => "Membership Query",
+        /// 0x12 Version 1 Membership Report (RFC 1112 appendix I).
+        MembershipReportV1 = 0x12 => "Version 1 Membership Report",
+        /// 0x13 DVMRP (RFC 1075; draft-ietf-idmr-dvmrp-v3).
+        Dvmrp = 0x13 => "DVMRP",
+        /// 0x14 PIM version 1.
+        PimV1 = 0x14 => "PIM version 1",
+        /// 0x15 Cisco Trace Messages.
+        CiscoTrace = 0x15 => "Cisco Trace Messages",
+        /// 0x16 Version 2 Membership Report (RFC 2236 §2.1).
+        MembershipReportV2 = 0x16 => "Version 2 Membership Report",
+        /// 0x17 Leave Group (RFC 2236 §2.1).
+        LeaveGroup = 0x17 => "Leave Group",
+        /// 0x1e Multicast Traceroute Response (RFC 8487).
+        MtraceResponse = 0x1e => "Multicast Traceroute Response",
+        /// 0x1f Multicast Traceroute (RFC 8487).
+        Mtrace = 0x1f => "Multicast Traceroute",
+        /// 0x22 Version 3 Membership Report (RFC 3376/9776 §4.2).
+        MembershipReportV3 = 0x22 => "Version 3 Membership Report",
+        /// 0x30 Multicast Router Advertisement (RFC 4286 §5).
+        MulticastRouterAdvertisement = 0x30 => "Multicast Router Advertisement",
+        /// 0x31 Multicast Router Solicitation (RFC 4286 §6).
+        MulticastRouterSolicitation = 0x31 => "Multicast Router Solicitation",
+        /// 0x32 Multicast Router Termination (RFC 4286 §7).
+        MulticastRouterTermination = 0x32 => "Multicast Router Termination",
+        /// 0xfc RGMP Leave (RFC 3488).
+        RgmpLeave = 0xfc => "RGMP Leave",
+        /// 0xfd RGMP Join (RFC 3488).
+        RgmpJoin = 0xfd => "RGMP Join",
+        /// 0xfe RGMP Bye (RFC 3488).
+        RgmpBye = 0xfe => "RGMP Bye",
+        /// 0xff RGMP Hello (RFC 3488).
+        RgmpHello = 0xff => "RGMP Hello",
     }
 }
 
@@ -172,13 +81,6 @@ impl fmt::Display for IgmpType {
             Some(name) => write!(f, "{name} ({:#04x})", u8::from(*self)),
             None => write!(f, "unknown IGMP type ({:#04x})", u8::from(*self)),
         }
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for IgmpType {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        u8::arbitrary(u).map(Self::from)
     }
 }
 

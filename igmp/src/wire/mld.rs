@@ -32,95 +32,28 @@ pub(crate) struct V1Header {
 /// Length of an MLDv1 message.
 const V1_LEN: usize = 24;
 
-/// ICMPv6 Type of an MLD or Multicast Router Discovery message (IANA "ICMPv6 Parameters").
-///
-/// Every byte value converts: any other type is [`MldType::Unknown`]. `From<u8>` and
-/// `From<MldType> for u8` are inverse; build `Unknown` only through `From<u8>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum MldType {
-    /// 130 Multicast Listener Query (RFC 2710 §3.6, RFC 3810 §5.1).
-    MulticastListenerQuery,
-    /// 131 Version 1 Multicast Listener Report (RFC 2710 §3.6).
-    MulticastListenerReportV1,
-    /// 132 Multicast Listener Done (RFC 2710 §3.6).
-    MulticastListenerDone,
-    /// 143 Version 2 Multicast Listener Report (RFC 3810 §5.2).
-    MulticastListenerReportV2,
-    /// 151 Multicast Router Advertisement (RFC 4286 §5).
-    MulticastRouterAdvertisement,
-    /// 152 Multicast Router Solicitation (RFC 4286 §6).
-    MulticastRouterSolicitation,
-    /// 153 Multicast Router Termination (RFC 4286 §7).
-    MulticastRouterTermination,
-    /// Any other ICMPv6 type.
-    Unknown(u8),
-}
-
-/// The registry's names, by type.
-const MLD_TYPES: [(MldType, &str); 7] = [
-    (MldType::MulticastListenerQuery, "Multicast Listener Query"),
-    (
-        MldType::MulticastListenerReportV1,
-        "Version 1 Multicast Listener Report",
-    ),
-    (MldType::MulticastListenerDone, "Multicast Listener Done"),
-    (
-        MldType::MulticastListenerReportV2,
-        "Version 2 Multicast Listener Report",
-    ),
-    (
-        MldType::MulticastRouterAdvertisement,
-        "Multicast Router Advertisement",
-    ),
-    (
-        MldType::MulticastRouterSolicitation,
-        "Multicast Router Solicitation",
-    ),
-    (
-        MldType::MulticastRouterTermination,
-        "Multicast Router Termination",
-    ),
-];
-
-impl MldType {
-    /// The registry's name, or `None` for a type that is not MLD or RFC 4286.
-    #[must_use]
-    pub fn name(self) -> Option<&'static str> {
-        MLD_TYPES
-            .iter()
-            .find(|(t, _)| *t == self)
-            .map(|(_, name)| *name)
-    }
-}
-
-impl From<u8> for MldType {
-    fn from(value: u8) -> Self {
-        match value {
-            130 => Self::MulticastListenerQuery,
-            131 => Self::MulticastListenerReportV1,
-            132 => Self::MulticastListenerDone,
-            143 => Self::MulticastListenerReportV2,
-            151 => Self::MulticastRouterAdvertisement,
-            152 => Self::MulticastRouterSolicitation,
-            153 => Self::MulticastRouterTermination,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<MldType> for u8 {
-    fn from(value: MldType) -> Self {
-        match value {
-            MldType::MulticastListenerQuery => 130,
-            MldType::MulticastListenerReportV1 => 131,
-            MldType::MulticastListenerDone => 132,
-            MldType::MulticastListenerReportV2 => 143,
-            MldType::MulticastRouterAdvertisement => 151,
-            MldType::MulticastRouterSolicitation => 152,
-            MldType::MulticastRouterTermination => 153,
-            MldType::Unknown(code) => code,
-        }
+type_code! {
+    /// ICMPv6 Type of an MLD or Multicast Router Discovery message (IANA "ICMPv6 Parameters").
+    ///
+    /// Every byte value converts: any other type is [`MldType::Unknown`]. `From<u8>` and
+    /// `From<MldType> for u8` are inverse; build `Unknown` only through `From<u8>`.
+    pub enum MldType {
+        /// Any other ICMPv6 type.
+        Unknown(u8),
+        /// 130 Multicast Listener Query (RFC 2710 §3.6, RFC 3810 §5.1).
+        MulticastListenerQuery = 130 => "Multicast Listener Query",
+        /// 131 Version 1 Multicast Listener Report (RFC 2710 §3.6).
+        MulticastListenerReportV1 = 131 => "Version 1 Multicast Listener Report",
+        /// 132 Multicast Listener Done (RFC 2710 §3.6).
+        MulticastListenerDone = 132 => "Multicast Listener Done",
+        /// 143 Version 2 Multicast Listener Report (RFC 3810 §5.2).
+        MulticastListenerReportV2 = 143 => "Version 2 Multicast Listener Report",
+        /// 151 Multicast Router Advertisement (RFC 4286 §5).
+        MulticastRouterAdvertisement = 151 => "Multicast Router Advertisement",
+        /// 152 Multicast Router Solicitation (RFC 4286 §6).
+        MulticastRouterSolicitation = 152 => "Multicast Router Solicitation",
+        /// 153 Multicast Router Termination (RFC 4286 §7).
+        MulticastRouterTermination = 153 => "Multicast Router Termination",
     }
 }
 
@@ -130,13 +63,6 @@ impl fmt::Display for MldType {
             Some(name) => write!(f, "{name} ({})", u8::from(*self)),
             None => write!(f, "ICMPv6 type {} (not MLD)", u8::from(*self)),
         }
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for MldType {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        u8::arbitrary(u).map(Self::from)
     }
 }
 

@@ -19,6 +19,74 @@
 //!
 //! IGMPv3 and MLDv2 share one implementation, generic over [`GmpFamily`] (`Ipv4` or `Ipv6`).
 
+/// Declares a type-code enum whose every byte value converts: one variant per registered code,
+/// and `Unknown(u8)` for the rest. Each code and name is written once; the macro derives
+/// `name()`, `From<u8>`, `From<Self> for u8` (inverse of each other) and, with the `arbitrary`
+/// feature, `Arbitrary` over all 256 values. `Unknown` is written first in the invocation (so the
+/// macro can tell its doc comment apart) and declared last in the enum (so the order is the
+/// codes' order).
+macro_rules! type_code {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(#[$unknown_meta:meta])*
+            Unknown(u8),
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $code:literal => $label:literal,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant,
+            )+
+            $(#[$unknown_meta])*
+            Unknown(u8),
+        }
+
+        impl $name {
+            /// The registry's name of the code, or `None` for a value it does not name.
+            #[must_use]
+            pub const fn name(self) -> Option<&'static str> {
+                match self {
+                    $(Self::$variant => Some($label),)+
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl From<u8> for $name {
+            fn from(value: u8) -> Self {
+                match value {
+                    $($code => Self::$variant,)+
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl From<$name> for u8 {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => $code,)+
+                    $name::Unknown(code) => code,
+                }
+            }
+        }
+
+        #[cfg(feature = "arbitrary")]
+        impl<'a> arbitrary::Arbitrary<'a> for $name {
+            fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                <u8 as arbitrary::Arbitrary>::arbitrary(u).map(Self::from)
+            }
+        }
+    };
+}
+
 mod code;
 pub mod envelope;
 mod error;

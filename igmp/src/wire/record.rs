@@ -31,45 +31,31 @@ pub(crate) struct RecordHeader {
 /// Length of [`RecordHeader`].
 const RECORD_HEADER_LEN: usize = 4;
 
-/// Record Type of a group record (RFC 3376/9776 §4.2.12, RFC 3810 §5.2.12).
-///
-/// Every byte value converts: an unknown type is [`RecordType::Unknown`], data to be skipped as
-/// §4.2.12 says ("silently ignore that Group Record"), not a parse failure. `From<u8>` and
-/// `From<RecordType> for u8` are inverse; build `Unknown` only through `From<u8>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum RecordType {
-    /// MODE_IS_INCLUDE (1), a Current-State Record (§4.2.12).
-    ModeIsInclude,
-    /// MODE_IS_EXCLUDE (2), a Current-State Record (§4.2.12).
-    ModeIsExclude,
-    /// CHANGE_TO_INCLUDE_MODE (3), a Filter-Mode-Change Record (§4.2.12).
-    ChangeToIncludeMode,
-    /// CHANGE_TO_EXCLUDE_MODE (4), a Filter-Mode-Change Record (§4.2.12).
-    ChangeToExcludeMode,
-    /// ALLOW_NEW_SOURCES (5), a Source-List-Change Record (§4.2.12).
-    AllowNewSources,
-    /// BLOCK_OLD_SOURCES (6), a Source-List-Change Record (§4.2.12).
-    BlockOldSources,
-    /// Any other value (0, 7–255), to be ignored by a receiver (§4.2.12).
-    Unknown(u8),
+type_code! {
+    /// Record Type of a group record (RFC 3376/9776 §4.2.12, RFC 3810 §5.2.12).
+    ///
+    /// Every byte value converts: an unknown type is [`RecordType::Unknown`], data to be skipped as
+    /// §4.2.12 says ("silently ignore that Group Record"), not a parse failure. `From<u8>` and
+    /// `From<RecordType> for u8` are inverse; build `Unknown` only through `From<u8>`.
+    pub enum RecordType {
+        /// Any other value (0, 7–255), to be ignored by a receiver (§4.2.12).
+        Unknown(u8),
+        /// MODE_IS_INCLUDE (1), a Current-State Record (§4.2.12).
+        ModeIsInclude = 1 => "MODE_IS_INCLUDE",
+        /// MODE_IS_EXCLUDE (2), a Current-State Record (§4.2.12).
+        ModeIsExclude = 2 => "MODE_IS_EXCLUDE",
+        /// CHANGE_TO_INCLUDE_MODE (3), a Filter-Mode-Change Record (§4.2.12).
+        ChangeToIncludeMode = 3 => "CHANGE_TO_INCLUDE_MODE",
+        /// CHANGE_TO_EXCLUDE_MODE (4), a Filter-Mode-Change Record (§4.2.12).
+        ChangeToExcludeMode = 4 => "CHANGE_TO_EXCLUDE_MODE",
+        /// ALLOW_NEW_SOURCES (5), a Source-List-Change Record (§4.2.12).
+        AllowNewSources = 5 => "ALLOW_NEW_SOURCES",
+        /// BLOCK_OLD_SOURCES (6), a Source-List-Change Record (§4.2.12).
+        BlockOldSources = 6 => "BLOCK_OLD_SOURCES",
+    }
 }
 
 impl RecordType {
-    /// The RFC's name (`MODE_IS_INCLUDE`…), or `None` for an unknown type.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self {
-            Self::ModeIsInclude => "MODE_IS_INCLUDE",
-            Self::ModeIsExclude => "MODE_IS_EXCLUDE",
-            Self::ChangeToIncludeMode => "CHANGE_TO_INCLUDE_MODE",
-            Self::ChangeToExcludeMode => "CHANGE_TO_EXCLUDE_MODE",
-            Self::AllowNewSources => "ALLOW_NEW_SOURCES",
-            Self::BlockOldSources => "BLOCK_OLD_SOURCES",
-            Self::Unknown(_) => return None,
-        })
-    }
-
     /// Whether a record of this type that has too many sources for one packet is truncated
     /// (MODE_IS_EXCLUDE, CHANGE_TO_EXCLUDE_MODE) rather than split across packets
     /// (RFC 3376/9776 §4.2.16, RFC 3810 §5.2.15).
@@ -79,47 +65,12 @@ impl RecordType {
     }
 }
 
-impl From<u8> for RecordType {
-    fn from(value: u8) -> Self {
-        match value {
-            1 => Self::ModeIsInclude,
-            2 => Self::ModeIsExclude,
-            3 => Self::ChangeToIncludeMode,
-            4 => Self::ChangeToExcludeMode,
-            5 => Self::AllowNewSources,
-            6 => Self::BlockOldSources,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<RecordType> for u8 {
-    fn from(value: RecordType) -> Self {
-        match value {
-            RecordType::ModeIsInclude => 1,
-            RecordType::ModeIsExclude => 2,
-            RecordType::ChangeToIncludeMode => 3,
-            RecordType::ChangeToExcludeMode => 4,
-            RecordType::AllowNewSources => 5,
-            RecordType::BlockOldSources => 6,
-            RecordType::Unknown(other) => other,
-        }
-    }
-}
-
 impl fmt::Display for RecordType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
             Some(name) => write!(f, "{name} ({})", u8::from(*self)),
             None => write!(f, "unknown record type ({})", u8::from(*self)),
         }
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for RecordType {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        u8::arbitrary(u).map(Self::from)
     }
 }
 
