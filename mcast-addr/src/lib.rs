@@ -31,6 +31,7 @@
 //! - [`describe`]: what all of the above says about one IPv4, IPv6 or MAC address, as lines of
 //!   text for a person ([`describe::Input`], [`Description`]).
 //! - [`checksum`]: the Internet checksum (RFC 1071), incremental and exact for any length.
+//! - [`random`]: uniformly random delays from the caller's RNG (nothing in the family owns one).
 //! - [`time`]: the caller's clock as a [`time::Timestamp`] (Sans-IO: nothing here reads a clock).
 //! - [`timer`]: the keyed, deterministic timer map of every state machine (feature `alloc`).
 //!
@@ -87,6 +88,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod mac;
 pub mod multicast;
+pub mod random;
 pub mod scope;
 pub mod time;
 #[cfg(feature = "alloc")]
