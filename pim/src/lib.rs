@@ -79,6 +79,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod error;
+#[cfg(feature = "alloc")]
+pub mod router;
 pub mod wire;
 
 pub use error::PimError;

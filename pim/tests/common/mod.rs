@@ -1,0 +1,373 @@
+//! A small in-memory network of PIM routers for the router tests: LANs, delivery of every
+//! transmitted message, a shared clock, and a data plane that follows each router's
+//! forwarding answers.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use mcast_addr::family::Ipv4;
+use mcast_pim::router::{
+    Event, InterfaceConfig, InterfaceId, LocalMembership, MribRoute, Prefix, Router, RouterConfig,
+    Transmit,
+};
+
+/// SplitMix64, the tests' RNG.
+#[derive(Debug, Clone)]
+pub struct TestRng(pub u64);
+
+impl rand_core::TryRng for TestRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.try_next_u64()? as u32)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Ok(z ^ (z >> 31))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for b in dst {
+            *b = self.try_next_u64()? as u8;
+        }
+        Ok(())
+    }
+}
+
+pub type PimRouter = Router<Ipv4, Duration, TestRng>;
+
+pub fn a(s: &str) -> Ipv4Addr {
+    s.parse().unwrap()
+}
+
+pub fn p(s: &str) -> Prefix<Ipv4> {
+    let (addr, len) = s.split_once('/').unwrap();
+    Prefix::new(a(addr), len.parse().unwrap())
+}
+
+/// A router of the network and what it said.
+pub struct Node {
+    pub router: PimRouter,
+    /// interface → LAN name.
+    pub links: BTreeMap<InterfaceId, &'static str>,
+    pub events: Vec<(Duration, Event<Ipv4Addr>)>,
+    pub sent: Vec<(Duration, Transmit<Ipv4>)>,
+}
+
+/// A packet a host on a LAN received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub at: Duration,
+    pub lan: &'static str,
+    pub source: Ipv4Addr,
+    pub group: Ipv4Addr,
+    /// Which router put it on the LAN.
+    pub from: usize,
+}
+
+pub struct Net {
+    pub now: Duration,
+    pub nodes: Vec<Node>,
+    /// LANs where a receiver host listens.
+    pub receivers: Vec<&'static str>,
+    pub delivered: Vec<Delivery>,
+    /// Messages dropped on purpose by a test: (from node, LAN) pairs that lose everything.
+    pub cut: Vec<(usize, &'static str)>,
+}
+
+pub fn dummy_packet(source: Ipv4Addr, group: Ipv4Addr) -> Vec<u8> {
+    let mut p = vec![0u8; 28];
+    p[0] = 0x45;
+    p[2..4].copy_from_slice(&28u16.to_be_bytes());
+    p[8] = 16;
+    p[9] = 17;
+    p[12..16].copy_from_slice(&source.octets());
+    p[16..20].copy_from_slice(&group.octets());
+    p
+}
+
+impl Net {
+    pub fn new() -> Self {
+        Self {
+            now: Duration::ZERO,
+            nodes: Vec::new(),
+            receivers: Vec::new(),
+            delivered: Vec::new(),
+            cut: Vec::new(),
+        }
+    }
+
+    pub fn add_router(&mut self, config: RouterConfig<Ipv4>, seed: u64) -> usize {
+        self.nodes.push(Node {
+            router: Router::new(config, TestRng(seed)),
+            links: BTreeMap::new(),
+            events: Vec::new(),
+            sent: Vec::new(),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Adds interface `id` with `address/len` on `lan` and brings it up.
+    pub fn attach(
+        &mut self,
+        node: usize,
+        id: InterfaceId,
+        address: &str,
+        len: u8,
+        lan: &'static str,
+        config: InterfaceConfig,
+    ) {
+        let now = self.now;
+        let n = &mut self.nodes[node];
+        n.router.add_interface(now, id, a(address), len, config);
+        n.router.interface_up(now, id);
+        n.links.insert(id, lan);
+        self.pump();
+    }
+
+    pub fn route(
+        &mut self,
+        node: usize,
+        prefix: &str,
+        interface: InterfaceId,
+        next_hop: Option<&str>,
+        metric: u32,
+    ) {
+        let now = self.now;
+        self.nodes[node].router.add_route(
+            now,
+            p(prefix),
+            MribRoute {
+                interface,
+                next_hop: next_hop.map(a),
+                preference: 110,
+                metric,
+            },
+        );
+        self.pump();
+    }
+
+    pub fn join(
+        &mut self,
+        node: usize,
+        interface: InterfaceId,
+        group: &str,
+        membership: LocalMembership<Ipv4Addr>,
+    ) {
+        let now = self.now;
+        self.nodes[node]
+            .router
+            .set_local_membership(now, interface, a(group), membership);
+        self.pump();
+    }
+
+    /// Delivers everything the routers queued, until nothing is left.
+    pub fn pump(&mut self) {
+        loop {
+            let mut moved = false;
+            for i in 0..self.nodes.len() {
+                while let Some(e) = self.nodes[i].router.poll_event() {
+                    moved = true;
+                    if let Event::Decapsulated {
+                        source,
+                        group,
+                        oifs,
+                        ..
+                    } = &e
+                    {
+                        let (s, g, oifs) = (*source, *group, oifs.clone());
+                        for oif in oifs {
+                            self.forward_out(i, oif, s, g, 0);
+                        }
+                    }
+                    self.nodes[i].events.push((self.now, e));
+                }
+                while let Some(t) = self.nodes[i].router.poll_transmit() {
+                    moved = true;
+                    self.nodes[i].sent.push((self.now, t.clone()));
+                    self.deliver(i, &t);
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    fn deliver(&mut self, from: usize, t: &Transmit<Ipv4>) {
+        let now = self.now;
+        match t.interface {
+            Some(ifc) => {
+                let lan = self.nodes[from].links[&ifc];
+                if self.cut.contains(&(from, lan)) {
+                    return;
+                }
+                for j in 0..self.nodes.len() {
+                    if j == from {
+                        continue;
+                    }
+                    let ifs: Vec<InterfaceId> = self.nodes[j]
+                        .links
+                        .iter()
+                        .filter(|(_, l)| **l == lan)
+                        .map(|(i, _)| *i)
+                        .collect();
+                    for i in ifs {
+                        self.nodes[j].router.handle_packet(
+                            now,
+                            i,
+                            t.source,
+                            t.destination,
+                            &t.payload,
+                        );
+                    }
+                }
+            }
+            None => {
+                // Unicast: to the router owning the destination, on its first interface.
+                for j in 0..self.nodes.len() {
+                    let owns = self.nodes[j].router.interfaces().any(|_| true)
+                        && self.owns(j, t.destination);
+                    if owns {
+                        let i = *self.nodes[j].links.keys().next().unwrap();
+                        self.nodes[j].router.handle_packet(
+                            now,
+                            i,
+                            t.source,
+                            t.destination,
+                            &t.payload,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn owns(&self, node: usize, addr: Ipv4Addr) -> bool {
+        self.nodes[node]
+            .router
+            .config()
+            .local_addresses
+            .contains(&addr)
+            || self.nodes[node].addresses().contains(&addr)
+    }
+
+    /// A data packet from `source` to `group` arrives at `node` on `iif`; it follows the
+    /// forwarding answers through the network.
+    pub fn data(&mut self, node: usize, iif: InterfaceId, source: &str, group: &str) {
+        self.data_in(node, iif, a(source), a(group), 0);
+        self.pump();
+    }
+
+    fn data_in(&mut self, node: usize, iif: InterfaceId, s: Ipv4Addr, g: Ipv4Addr, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        let now = self.now;
+        let packet = dummy_packet(s, g);
+        // The plane asks first (its table as it stands), then signals the packet.
+        let oifs = self.nodes[node].router.forwarding(s, g, iif);
+        self.nodes[node]
+            .router
+            .handle_data(now, iif, s, g, Some(&packet));
+        for oif in oifs {
+            self.forward_out(node, oif, s, g, depth);
+        }
+    }
+
+    fn forward_out(
+        &mut self,
+        node: usize,
+        oif: InterfaceId,
+        s: Ipv4Addr,
+        g: Ipv4Addr,
+        depth: usize,
+    ) {
+        let lan = self.nodes[node].links[&oif];
+        if self.receivers.contains(&lan) {
+            self.delivered.push(Delivery {
+                at: self.now,
+                lan,
+                source: s,
+                group: g,
+                from: node,
+            });
+        }
+        for j in 0..self.nodes.len() {
+            if j == node {
+                continue;
+            }
+            let ifs: Vec<InterfaceId> = self.nodes[j]
+                .links
+                .iter()
+                .filter(|(_, l)| **l == lan)
+                .map(|(i, _)| *i)
+                .collect();
+            for i in ifs {
+                self.data_in(j, i, s, g, depth + 1);
+            }
+        }
+    }
+
+    /// Runs the clock to `until`, firing every timer in order and delivering what it sends.
+    pub fn run_until(&mut self, until: Duration) {
+        loop {
+            let next = self
+                .nodes
+                .iter()
+                .filter_map(|n| n.router.poll_timeout())
+                .min();
+            match next {
+                Some(t) if t <= until => {
+                    self.now = self.now.max(t);
+                    let now = self.now;
+                    for n in &mut self.nodes {
+                        if n.router.poll_timeout().is_some_and(|d| d <= now) {
+                            n.router.handle_timeout(now);
+                            assert!(
+                                n.router.poll_timeout().is_none_or(|d| d > now),
+                                "a timer left due"
+                            );
+                        }
+                    }
+                    self.pump();
+                }
+                _ => break,
+            }
+        }
+        self.now = until;
+    }
+
+    pub fn run_for(&mut self, d: Duration) {
+        let until = self.now + d;
+        self.run_until(until);
+    }
+
+    /// Every message node `i` sent since `since`, parsed.
+    pub fn sent_since(&self, i: usize, since: Duration) -> Vec<&Transmit<Ipv4>> {
+        self.nodes[i]
+            .sent
+            .iter()
+            .filter(|(t, _)| *t >= since)
+            .map(|(_, t)| t)
+            .collect()
+    }
+}
+
+impl Node {
+    pub fn addresses(&self) -> Vec<Ipv4Addr> {
+        self.router
+            .interfaces()
+            .filter_map(|i| self.router.dr(i).map(|_| i))
+            .filter_map(|i| self.router.interface_address(i))
+            .collect()
+    }
+}
+
+pub fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
