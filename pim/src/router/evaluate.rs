@@ -49,8 +49,8 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
         for &s in &sources {
             if self.sg(group, s).is_some() {
                 self.evaluate_asserts(group, Some(s));
-                self.evaluate_sg_upstream(now, group, s);
             }
+            self.evaluate_sg_upstream(now, group, s);
             self.evaluate_rpt_upstream(now, group, s);
             self.evaluate_register(group, s);
         }

@@ -371,3 +371,326 @@ impl Node {
 pub fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
+
+// ----- One router under test, with hand-made neighbors -----------------------------------------
+
+use mcast_pim::wire::{
+    Assert, EncodedGroup, EncodedSource, GroupSetRepr, HelloOptionRepr, HelloRepr, Holdtime,
+    JoinPruneRepr, LanPruneDelay, Message, MessageRepr, PseudoHeader, SourceTree,
+};
+
+pub const ALL_PIM: &str = "224.0.0.13";
+
+/// One entry of a Join/Prune the router sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub interface: u32,
+    pub upstream: Ipv4Addr,
+    pub join: bool,
+    pub tree: SourceTree,
+    pub group: Ipv4Addr,
+    pub address: Ipv4Addr,
+    pub holdtime: u16,
+}
+
+pub struct Lab {
+    pub router: PimRouter,
+    pub now: Duration,
+    /// Neighbors that keep saying Hello every 30 s: (interface, address, Hello).
+    pub peers: Vec<(u32, String, HelloRepr<Ipv4>)>,
+    next_refresh: Duration,
+    /// Every transmit, with its time.
+    pub out: Vec<(Duration, Transmit<Ipv4>)>,
+    pub events: Vec<(Duration, Event<Ipv4Addr>)>,
+}
+
+impl Lab {
+    pub fn new(config: RouterConfig<Ipv4>, seed: u64) -> Self {
+        Self {
+            router: Router::new(config, TestRng(seed)),
+            now: Duration::ZERO,
+            peers: Vec::new(),
+            next_refresh: Duration::from_secs(30),
+            out: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Stops the Hellos of a neighbor (it goes silent; its Holdtime runs out).
+    pub fn silence(&mut self, id: u32, from: &str) {
+        self.peers.retain(|(i, f, _)| !(*i == id && f == from));
+    }
+
+    pub fn drain(&mut self) {
+        while let Some(t) = self.router.poll_transmit() {
+            self.out.push((self.now, t));
+        }
+        while let Some(e) = self.router.poll_event() {
+            self.events.push((self.now, e));
+        }
+    }
+
+    pub fn iface(&mut self, id: u32, address: &str, len: u8, config: InterfaceConfig) {
+        self.router
+            .add_interface(self.now, id, a(address), len, config);
+        self.router.interface_up(self.now, id);
+        self.drain();
+    }
+
+    pub fn packet(&mut self, id: u32, from: &str, to: &str, message: MessageRepr<Ipv4>) {
+        let bytes = message
+            .to_bytes(&PseudoHeader::new(a(from), a(to)))
+            .unwrap();
+        self.router
+            .handle_packet(self.now, id, a(from), a(to), &bytes);
+        self.drain();
+    }
+
+    pub fn hello_with(&mut self, id: u32, from: &str, hello: HelloRepr<Ipv4>) {
+        self.silence(id, from);
+        let goodbye = hello
+            .options
+            .iter()
+            .any(|o| matches!(o, HelloOptionRepr::Holdtime(h) if h.0 == 0));
+        if !goodbye {
+            self.peers.push((id, from.to_string(), hello.clone()));
+        }
+        self.packet(id, from, ALL_PIM, MessageRepr::Hello(hello));
+    }
+
+    /// A neighbor with the usual options: Holdtime 105, DR priority 1, GenID `genid`, LAN
+    /// Prune Delay 500 ms / 2500 ms without T.
+    pub fn neighbor(&mut self, id: u32, from: &str, genid: u32) {
+        self.hello_with(id, from, default_hello(1, genid));
+    }
+
+    pub fn jp(
+        &mut self,
+        id: u32,
+        from: &str,
+        upstream: &str,
+        holdtime: u16,
+        sets: Vec<GroupSetRepr<Ipv4>>,
+    ) {
+        let mut jp = JoinPruneRepr::<Ipv4>::new(a(upstream), Holdtime(holdtime));
+        jp.groups = sets;
+        self.packet(id, from, ALL_PIM, MessageRepr::JoinPrune(jp));
+    }
+
+    pub fn assert_msg(
+        &mut self,
+        id: u32,
+        from: &str,
+        group: &str,
+        source: &str,
+        rpt: bool,
+        preference: u32,
+        metric: u32,
+    ) {
+        let m = Assert::<Ipv4> {
+            flag_bits: 0,
+            group: EncodedGroup::host(a(group)),
+            source: a(source),
+            rpt,
+            metric_preference: preference,
+            metric,
+        };
+        self.packet(id, from, ALL_PIM, MessageRepr::Assert(m));
+    }
+
+    pub fn data(&mut self, iif: u32, source: &str, group: &str) {
+        let pkt = dummy_packet(a(source), a(group));
+        self.router
+            .handle_data(self.now, iif, a(source), a(group), Some(&pkt));
+        self.drain();
+    }
+
+    pub fn member(&mut self, id: u32, group: &str, m: LocalMembership<Ipv4Addr>) {
+        self.router.set_local_membership(self.now, id, a(group), m);
+        self.drain();
+    }
+
+    pub fn mrib(&mut self, prefix: &str, interface: u32, next_hop: &str, metric: u32) {
+        self.router.add_route(
+            self.now,
+            p(prefix),
+            MribRoute {
+                interface,
+                next_hop: Some(a(next_hop)),
+                preference: 110,
+                metric,
+            },
+        );
+        self.drain();
+    }
+
+    /// Advances the clock to `until`, firing every timer on time.
+    pub fn run_until(&mut self, until: Duration) {
+        loop {
+            let timer = self.router.poll_timeout().filter(|t| *t <= until);
+            let refresh = Some(self.next_refresh).filter(|t| *t <= until);
+            match (timer, refresh) {
+                (Some(t), r) if r.is_none_or(|r| t <= r) => {
+                    self.now = self.now.max(t);
+                    self.router.handle_timeout(self.now);
+                    assert!(
+                        self.router.poll_timeout().is_none_or(|d| d > self.now),
+                        "a timer left due"
+                    );
+                    self.drain();
+                }
+                (_, Some(r)) => {
+                    self.now = self.now.max(r);
+                    self.next_refresh = r + Duration::from_secs(30);
+                    for (id, from, hello) in self.peers.clone() {
+                        self.packet(id, &from, ALL_PIM, MessageRepr::Hello(hello));
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.now = until;
+    }
+
+    pub fn run_for(&mut self, d: Duration) {
+        let until = self.now + d;
+        self.run_until(until);
+    }
+
+    /// Forgets what was sent so far.
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.events.clear();
+    }
+
+    /// Every Join/Prune entry sent, in order, with its time.
+    pub fn entries(&self) -> Vec<(Duration, Entry)> {
+        let mut v = Vec::new();
+        for (at, t) in &self.out {
+            let pim = t.parse().expect("every message the router sends parses");
+            if let Message::JoinPrune(jp) = pim.message {
+                for set in jp.groups() {
+                    for (join, list) in [(true, set.joined), (false, set.pruned)] {
+                        for e in list.iter() {
+                            v.push((
+                                *at,
+                                Entry {
+                                    interface: t.interface.unwrap(),
+                                    upstream: jp.upstream_neighbor,
+                                    join,
+                                    tree: e.source.tree().unwrap(),
+                                    group: set.group.address,
+                                    address: e.source.address,
+                                    holdtime: jp.holdtime.0,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// The entries sent matching `join`, `tree`, `address`.
+    pub fn sent(&self, join: bool, tree: SourceTree, address: &str) -> Vec<(Duration, Entry)> {
+        self.entries()
+            .into_iter()
+            .filter(|(_, e)| e.join == join && e.tree == tree && e.address == a(address))
+            .collect()
+    }
+
+    /// The Asserts sent: (time, interface, source, rpt, preference, metric).
+    pub fn asserts(&self) -> Vec<(Duration, u32, Ipv4Addr, bool, u32, u32)> {
+        self.out
+            .iter()
+            .filter_map(|(at, t)| match t.parse().unwrap().message {
+                Message::Assert(m) => Some((
+                    *at,
+                    t.interface.unwrap(),
+                    m.source,
+                    m.rpt,
+                    m.metric_preference,
+                    m.metric,
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The Hellos sent: (time, interface, holdtime).
+    pub fn hellos(&self) -> Vec<(Duration, u32, u16)> {
+        self.out
+            .iter()
+            .filter_map(|(at, t)| match t.parse().unwrap().message {
+                Message::Hello(h) => Some((*at, t.interface.unwrap(), h.holdtime().unwrap().0)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn route(&self, group: &str, source: Option<&str>) -> Option<(Option<u32>, Vec<u32>)> {
+        self.router
+            .route(a(group), source.map(a))
+            .map(|r| (r.iif, r.oifs.clone()))
+    }
+}
+
+pub fn default_hello(priority: u32, genid: u32) -> HelloRepr<Ipv4> {
+    HelloRepr::<Ipv4>::new(Holdtime(105), priority, genid).with(HelloOptionRepr::LanPruneDelay(
+        LanPruneDelay {
+            tracking_support: false,
+            propagation_delay_ms: 500,
+            override_interval_ms: 2500,
+        },
+    ))
+}
+
+pub fn star_join(group: &str, rp: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.joins.push(EncodedSource::star_group(a(rp)).into());
+    s
+}
+
+pub fn star_prune(group: &str, rp: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.prunes.push(EncodedSource::star_group(a(rp)).into());
+    s
+}
+
+pub fn sg_join(group: &str, source: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.joins.push(EncodedSource::source_group(a(source)).into());
+    s
+}
+
+pub fn sg_prune(group: &str, source: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.prunes.push(EncodedSource::source_group(a(source)).into());
+    s
+}
+
+pub fn rpt_prune(group: &str, source: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.prunes
+        .push(EncodedSource::source_group_rpt(a(source)).into());
+    s
+}
+
+pub fn rpt_join(group: &str, source: &str) -> GroupSetRepr<Ipv4> {
+    let mut s = GroupSetRepr::new(EncodedGroup::host(a(group)));
+    s.joins
+        .push(EncodedSource::source_group_rpt(a(source)).into());
+    s
+}
+
+/// Runs `f` under many seeds.
+pub fn for_seeds(f: impl Fn(u64)) {
+    for seed in 0..12u64 {
+        f(seed.wrapping_mul(0x9e37_79b9) ^ 0x5eed);
+    }
+}
+
+pub fn ms(m: u64) -> Duration {
+    Duration::from_millis(m)
+}
