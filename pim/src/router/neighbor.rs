@@ -47,8 +47,9 @@ pub(crate) struct Interface<F: IpFamily, T> {
     pub(crate) subnet: Prefix<F>,
     pub(crate) secondary: Vec<F::Addr>,
     pub(crate) generation_id: u32,
-    /// A Hello with the current address was sent since the interface came up (§4.3.1: one
-    /// must precede any Join/Prune or Assert).
+    /// A Hello with the current address was sent since the interface came up and since the
+    /// last new or restarted neighbor appeared (§4.3.1: one must precede any Join/Prune or
+    /// Assert).
     pub(crate) hello_sent: bool,
     pub(crate) neighbors: BTreeMap<F::Addr, NeighborInfo<F::Addr>>,
     pub(crate) dr: F::Addr,
@@ -485,7 +486,13 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             );
         }
         if old.is_none() || restarted {
-            // A new or restarted neighbor gets a Hello soon (§4.3.1).
+            // A new or restarted neighbor gets a Hello soon (§4.3.1), and before any
+            // Join/Prune or Assert this router sends on the link: it discards J/P from
+            // routers it has not heard (§4.5), so a Join sent to it within t_override of its
+            // restart would be lost otherwise.
+            if let Some(i) = self.interfaces.get_mut(&interface) {
+                i.hello_sent = false;
+            }
             let after = self.random(Duration::ZERO, triggered_delay);
             self.trigger_hello(now, interface, after);
             if old.is_none() {

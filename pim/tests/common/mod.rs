@@ -52,10 +52,20 @@ pub fn p(s: &str) -> Prefix<Ipv4> {
 /// A router of the network and what it said.
 pub struct Node {
     pub router: PimRouter,
+    pub config: RouterConfig<Ipv4>,
+    /// The interfaces and routes given, replayed by a restart.
+    pub setup: Vec<Setup>,
     /// interface → LAN name.
     pub links: BTreeMap<InterfaceId, &'static str>,
     pub events: Vec<(Duration, Event<Ipv4Addr>)>,
     pub sent: Vec<(Duration, Transmit<Ipv4>)>,
+}
+
+/// One configuration step of a node.
+#[derive(Debug, Clone)]
+pub enum Setup {
+    Attach(InterfaceId, String, u8, InterfaceConfig),
+    Route(String, InterfaceId, Option<String>, u32),
 }
 
 /// A packet a host on a LAN received.
@@ -103,7 +113,9 @@ impl Net {
 
     pub fn add_router(&mut self, config: RouterConfig<Ipv4>, seed: u64) -> usize {
         self.nodes.push(Node {
-            router: Router::new(config, TestRng(seed)),
+            router: Router::new(config.clone(), TestRng(seed)),
+            config,
+            setup: Vec::new(),
             links: BTreeMap::new(),
             events: Vec::new(),
             sent: Vec::new(),
@@ -123,6 +135,8 @@ impl Net {
     ) {
         let now = self.now;
         let n = &mut self.nodes[node];
+        n.setup
+            .push(Setup::Attach(id, address.to_string(), len, config.clone()));
         n.router.add_interface(now, id, a(address), len, config);
         n.router.interface_up(now, id);
         n.links.insert(id, lan);
@@ -138,6 +152,12 @@ impl Net {
         metric: u32,
     ) {
         let now = self.now;
+        self.nodes[node].setup.push(Setup::Route(
+            prefix.to_string(),
+            interface,
+            next_hop.map(str::to_string),
+            metric,
+        ));
         self.nodes[node].router.add_route(
             now,
             p(prefix),
@@ -162,6 +182,35 @@ impl Net {
         self.nodes[node]
             .router
             .set_local_membership(now, interface, a(group), membership);
+        self.pump();
+    }
+
+    /// The node reboots: a new router with the same configuration (and a new Generation ID),
+    /// no state.
+    pub fn restart(&mut self, node: usize, seed: u64) {
+        let now = self.now;
+        let config = self.nodes[node].config.clone();
+        let setup = self.nodes[node].setup.clone();
+        let mut r = Router::new(config, TestRng(seed));
+        for step in &setup {
+            match step {
+                Setup::Attach(id, addr, len, c) => {
+                    r.add_interface(now, *id, a(addr), *len, c.clone());
+                    r.interface_up(now, *id);
+                }
+                Setup::Route(prefix, i, nh, m) => r.add_route(
+                    now,
+                    p(prefix),
+                    MribRoute {
+                        interface: *i,
+                        next_hop: nh.as_deref().map(a),
+                        preference: 110,
+                        metric: *m,
+                    },
+                ),
+            }
+        }
+        self.nodes[node].router = r;
         self.pump();
     }
 
@@ -269,11 +318,12 @@ impl Net {
         }
         let now = self.now;
         let packet = dummy_packet(s, g);
-        // The plane asks first (its table as it stands), then signals the packet.
-        let oifs = self.nodes[node].router.forwarding(s, g, iif);
+        // The plane signals the packet, then forwards it by the answer (a kernel holds the
+        // packet of an unresolved entry until its upcall is answered).
         self.nodes[node]
             .router
             .handle_data(now, iif, s, g, Some(&packet));
+        let oifs = self.nodes[node].router.forwarding(s, g, iif);
         for oif in oifs {
             self.forward_out(node, oif, s, g, depth);
         }
