@@ -2,6 +2,8 @@
 //! §4.5, §4.6): Join suppression, Prune override, DR election, an Assert between two
 //! forwarders, a restarted upstream router and an RPF change moving the joins.
 
+#![allow(clippy::unchecked_time_subtraction, clippy::too_many_lines)]
+
 mod common;
 
 use common::*;
@@ -53,7 +55,7 @@ fn jp_entries(
         if let Message::JoinPrune(jp) = t.parse().unwrap().message {
             for set in jp.groups() {
                 for (join, list) in [(true, set.joined), (false, set.pruned)] {
-                    for e in list.iter() {
+                    for e in &list {
                         v.push((*at, join, e.source.tree().unwrap(), jp.upstream_neighbor));
                     }
                 }

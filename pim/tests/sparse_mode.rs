@@ -9,6 +9,8 @@
 //!        \____________________________[E 10.5.0.0/24]________________________/
 //! ```
 
+#![allow(clippy::unchecked_time_subtraction, clippy::too_many_lines)]
+
 mod common;
 
 use common::*;

@@ -7,6 +7,8 @@
 //!                                                                        if 3 -- 10.0.3.2
 //! ```
 
+#![allow(clippy::unchecked_time_subtraction, clippy::too_many_lines)]
+
 mod common;
 
 use common::*;

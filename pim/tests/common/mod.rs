@@ -2,7 +2,13 @@
 //! transmitted message, a shared clock, and a data plane that follows each router's
 //! forwarding answers.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::too_many_arguments,
+    clippy::needless_pass_by_value,
+    clippy::explicit_iter_loop
+)]
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
