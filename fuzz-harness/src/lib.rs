@@ -22,6 +22,7 @@ pub mod gmp;
 pub mod gmp_sm;
 pub mod msdp;
 pub mod pim;
+pub mod pim_sm;
 pub mod seeds;
 
 /// A fuzz target: its name (as `cargo fuzz list` shows it) and its check.
@@ -114,6 +115,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "pim_bootstrap_split",
         check: pim::pim_bootstrap_split,
+    },
+    Target {
+        name: "pim_router",
+        check: pim_sm::pim_router,
     },
 ];
 

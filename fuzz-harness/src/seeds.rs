@@ -59,6 +59,7 @@ const ARBITRARY_TARGETS: &[&str] = &[
     "pim_roundtrip",
     "pim_join_prune_split",
     "pim_bootstrap_split",
+    "pim_router",
 ];
 
 /// Every seed, as (target name, input).
