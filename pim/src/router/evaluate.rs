@@ -185,7 +185,6 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             }
             let period = self.join_period_of(target.map(|t| t.0));
             self.schedule(Timer::SgJoin(group, source), now, period);
-            self.mark_source(group, source);
         } else if !desired && joined {
             // Joined → NotJoined: send Prune(S,G), cancel the Join Timer, SPTbit = FALSE.
             let old = self.sg(group, source).and_then(|s| s.upstream);
@@ -202,7 +201,6 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
                 sg.spt_bit = false;
             }
             self.timers.cancel(&Timer::SgJoin(group, source));
-            self.mark_source(group, source);
         } else {
             let old = self.sg(group, source).and_then(|s| s.upstream);
             let old_target = old.map(|u| (u.interface, u.neighbor));
@@ -244,7 +242,6 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
                 let period = self.join_period_of(target.map(|t| t.0));
                 self.schedule(Timer::SgJoin(group, source), now, period);
             }
-            self.mark_source(group, source);
         }
     }
 

@@ -333,6 +333,21 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
         interface: InterfaceId,
         holdtime: Option<Duration>,
     ) {
+        // The refresh of a Join in state Join, the common case: one lookup of the entry, no
+        // Prune-Pending Timer to cancel, no Assert to look at unless there is one.
+        if let Some(sg) = self
+            .groups
+            .get_mut(&group)
+            .and_then(|g| g.sources.get_mut(&source))
+            && tib::find(&sg.downstream, interface) == Some(DownstreamState::Join)
+        {
+            let asserts = !sg.asserts.is_empty();
+            self.extend_expiry(now, Timer::SgExpiry(group, source, interface), holdtime, false);
+            if asserts {
+                self.sg_assert_join_received(group, source, interface);
+            }
+            return;
+        }
         let current = self
             .sg(group, source)
             .and_then(|s| tib::find(&s.downstream, interface));
