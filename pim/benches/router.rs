@@ -93,7 +93,13 @@ fn router() -> PimRouter {
         r.add_interface(now, id, me, 24, InterfaceConfig::default());
         r.interface_up(now, id);
     }
-    r.add_interface(now, 3, Ipv4Addr::new(10, 3, 0, 1), 24, InterfaceConfig::default());
+    r.add_interface(
+        now,
+        3,
+        Ipv4Addr::new(10, 3, 0, 1),
+        24,
+        InterfaceConfig::default(),
+    );
     r.interface_up(now, 3);
     r.add_route(
         now,
@@ -113,7 +119,13 @@ fn router() -> PimRouter {
     for (id, _, peer) in DOWN {
         r.handle_packet(now, id, peer, ALL_PIM, &hello(peer));
     }
-    r.handle_packet(now, 3, Ipv4Addr::new(10, 3, 0, 2), ALL_PIM, &hello(Ipv4Addr::new(10, 3, 0, 2)));
+    r.handle_packet(
+        now,
+        3,
+        Ipv4Addr::new(10, 3, 0, 2),
+        ALL_PIM,
+        &hello(Ipv4Addr::new(10, 3, 0, 2)),
+    );
     while r.poll_transmit().is_some() {}
     while r.poll_event().is_some() {}
     r
@@ -130,7 +142,8 @@ fn messages() -> Vec<(u32, Ipv4Addr, Ipv4Addr, Vec<u8>)> {
                 let end = (j + PER_MESSAGE).min(SOURCES_PER_GROUP);
                 let mut set = GroupSetRepr::new(EncodedGroup::host(group(g)));
                 for s in j..end {
-                    set.joins.push(EncodedSource::source_group(source(g, s)).into());
+                    set.joins
+                        .push(EncodedSource::source_group(source(g, s)).into());
                 }
                 let mut jp = JoinPruneRepr::<Ipv4>::new(me, Holdtime(210));
                 jp.groups.push(set);

@@ -15,7 +15,8 @@
     )
 )]
 //! PIM version 2 for IPv4 and IPv6: a zero-copy codec for every message (RFC 7761, RFC 3973,
-//! RFC 5015, RFC 5059, RFC 5384, RFC 6754, RFC 8364, RFC 9436, RFC 9465).
+//! RFC 5015, RFC 5059, RFC 5384, RFC 6754, RFC 8364, RFC 9436, RFC 9465), and a Sans-IO
+//! PIM-SM/SSM router for all the interfaces of a router ([`router`]).
 //!
 //! [`wire::Pim::parse`] takes the IP payload of a packet of protocol 103 and the packet's
 //! addresses (the IPv6 checksum covers them), checks the checksum and gives a
@@ -71,6 +72,121 @@
 //! }
 //! # Ok(())
 //! # }
+//! ```
+
+//!
+//! # The router
+//!
+//! [`router::Router`] (feature `alloc`) runs PIM-SM and PIM-SSM (RFC 7761 §4, RFC 4607) on
+//! every PIM interface of a router, Sans-IO. The call order, as for every state machine of the
+//! family:
+//!
+//! 1. Inputs, each with the caller's `now`: [`handle_packet`](router::Router::handle_packet)
+//!    for every PIM packet (IP protocol 103) received, [`add_route`](router::Router::add_route)
+//!    and [`remove_route`](router::Router::remove_route) as the unicast routing table changes,
+//!    [`set_local_membership`](router::Router::set_local_membership) (or
+//!    [`handle_membership_event`](router::Router::handle_membership_event) straight from the
+//!    `mcast-igmp` router of the interface) as IGMP or MLD learns members,
+//!    [`handle_data`](router::Router::handle_data) when the forwarding plane sees a packet it
+//!    has no entry for, a packet on the wrong interface, or a packet of a source to register.
+//! 2. Outputs: drain [`poll_transmit`](router::Router::poll_transmit) (messages with their
+//!    interface and addresses) and [`poll_event`](router::Router::poll_event) (forwarding
+//!    entries to install, change and delete; neighbors, DRs; decapsulated Register payloads).
+//! 3. Call [`handle_timeout`](router::Router::handle_timeout) at
+//!    [`poll_timeout`](router::Router::poll_timeout), or earlier: it fires every timer that is
+//!    due.
+//!
+//! Two routers on a link, the RP and a last-hop router with a receiver:
+//!
+//! ```
+//! use core::net::Ipv4Addr;
+//! use core::time::Duration;
+//! use mcast_addr::family::Ipv4;
+//! use mcast_pim::router::{
+//!     Event, InterfaceConfig, LocalMembership, Prefix, Router, RouterConfig, StaticRp,
+//! };
+//!
+//! // Any `rand_core::Rng` will do; the router draws its random delays from it.
+//! struct Rng(u64);
+//! impl rand_core::TryRng for Rng {
+//!     type Error = core::convert::Infallible;
+//!     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok(self.try_next_u64()? as u32) }
+//!     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+//!         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+//!         Ok(self.0 >> 11)
+//!     }
+//!     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+//!         for b in dst { *b = self.try_next_u64()? as u8; }
+//!         Ok(())
+//!     }
+//! }
+//! type Pim = Router<Ipv4, Duration, Rng>;
+//!
+//! let rp = Ipv4Addr::new(10, 0, 0, 1);
+//! let group = Ipv4Addr::new(239, 1, 2, 3);
+//! let config = RouterConfig {
+//!     static_rps: vec![StaticRp { groups: Prefix::new(Ipv4Addr::new(224, 0, 0, 0), 4), rp }],
+//!     ..RouterConfig::default()
+//! };
+//! let mut now = Duration::ZERO;
+//!
+//! // The RP on the link 10.0.0.0/24 (its interface 1); the last-hop router on the same link
+//! // (interface 1) and on its receivers' LAN 10.1.0.0/24 (interface 2).
+//! let mut rp_router = Pim::new(config.clone(), Rng(1));
+//! rp_router.add_interface(now, 1, rp, 24, InterfaceConfig::default());
+//! rp_router.interface_up(now, 1);
+//! let mut last_hop = Pim::new(config, Rng(2));
+//! last_hop.add_interface(now, 1, Ipv4Addr::new(10, 0, 0, 2), 24, InterfaceConfig::default());
+//! last_hop.add_interface(now, 2, Ipv4Addr::new(10, 1, 0, 1), 24, InterfaceConfig::default());
+//! last_hop.interface_up(now, 1);
+//! last_hop.interface_up(now, 2);
+//!
+//! // The link: what one sends on interface 1, the other receives on its interface 1.
+//! fn deliver(from: &mut Pim, to: &mut Pim, now: Duration) {
+//!     while let Some(t) = from.poll_transmit() {
+//!         if t.interface == Some(1) {
+//!             to.handle_packet(now, 1, t.source, t.destination, &t.payload);
+//!         }
+//!     }
+//! }
+//! let mut run_until = |a: &mut Pim, b: &mut Pim, now: &mut Duration, until: Duration| {
+//!     while let Some(t) = [a.poll_timeout(), b.poll_timeout()].into_iter().flatten().min() {
+//!         if t > until { break; }
+//!         *now = t;
+//!         a.handle_timeout(t);
+//!         b.handle_timeout(t);
+//!         deliver(a, b, t);
+//!         deliver(b, a, t);
+//!     }
+//!     *now = until;
+//! };
+//!
+//! // Hellos: each learns the other as a neighbor within Triggered_Hello_Delay.
+//! run_until(&mut rp_router, &mut last_hop, &mut now, Duration::from_secs(6));
+//! assert_eq!(last_hop.neighbors(1).count(), 1);
+//!
+//! // IGMP reports a receiver of the group on interface 2 (an IGMPv2-style join): the last-hop
+//! // router is the DR there, so it joins the shared tree towards the RP.
+//! last_hop.set_local_membership(now, 2, group, LocalMembership::Exclude(vec![]));
+//! deliver(&mut last_hop, &mut rp_router, now);
+//!
+//! // The RP now forwards the group onto the link; the last hop from it onto the receivers.
+//! let installed = |r: &mut Pim| {
+//!     let mut oifs = None;
+//!     while let Some(e) = r.poll_event() {
+//!         if let Event::RouteChanged { source: None, route, .. } = e {
+//!             oifs = Some(route.oifs);
+//!         }
+//!     }
+//!     oifs
+//! };
+//! assert_eq!(installed(&mut rp_router), Some(vec![1]));
+//! assert_eq!(installed(&mut last_hop), Some(vec![2]));
+//! assert_eq!(rp_router.route(group, None).map(|r| r.oifs.clone()), Some(vec![1]));
+//!
+//! // The Join is refreshed every 60 s; the state lives on as long as the receiver does.
+//! run_until(&mut rp_router, &mut last_hop, &mut now, Duration::from_secs(600));
+//! assert_eq!(rp_router.route(group, None).map(|r| r.oifs.clone()), Some(vec![1]));
 //! ```
 
 #[cfg(feature = "alloc")]

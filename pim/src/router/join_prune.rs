@@ -342,7 +342,12 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             && tib::find(&sg.downstream, interface) == Some(DownstreamState::Join)
         {
             let asserts = !sg.asserts.is_empty();
-            self.extend_expiry(now, Timer::SgExpiry(group, source, interface), holdtime, false);
+            self.extend_expiry(
+                now,
+                Timer::SgExpiry(group, source, interface),
+                holdtime,
+                false,
+            );
             if asserts {
                 self.sg_assert_join_received(group, source, interface);
             }
