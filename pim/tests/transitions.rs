@@ -1465,3 +1465,133 @@ fn neighbor_limit_per_interface() {
     assert_eq!(l.router.neighbors(DOWN).count(), 3);
     assert_eq!(l.router.stats().dropped_neighbors, 5);
 }
+
+#[test]
+fn spt_threshold_policy_switches_only_when_signalled() {
+    let cfg = RouterConfig {
+        spt_switchover: mcast_pim::router::SptSwitchover::Threshold,
+        ..config()
+    };
+    let mut l = Lab::new(cfg, 3);
+    l.iface(DOWN, ME_DOWN, 24, InterfaceConfig::default());
+    l.iface(UP, "10.0.2.1", 24, InterfaceConfig::default());
+    l.iface(ALT, "10.0.3.1", 24, InterfaceConfig::default());
+    l.mrib("10.9.9.0/24", UP, UPSTREAM, 10);
+    l.mrib("10.8.0.0/16", ALT, "10.0.3.2", 20);
+    l.hello_with(DOWN, "10.0.1.2", default_hello(0, 11));
+    l.neighbor(UP, UPSTREAM, 22);
+    l.neighbor(ALT, "10.0.3.2", 33);
+    l.run_for(secs(6));
+    l.member(DOWN, G, LocalMembership::Exclude(vec![]));
+    l.clear();
+    for _ in 0..5 {
+        l.data(UP, S, G);
+    }
+    assert!(
+        l.sent(true, SourceTree::SourceGroup, S).is_empty(),
+        "below the threshold: shared tree only"
+    );
+    l.router.signal_spt_threshold(l.now, a(S), a(G));
+    l.drain();
+    let j = l.sent(true, SourceTree::SourceGroup, S);
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0].1.upstream, a("10.0.3.2"));
+}
+
+#[test]
+fn spt_never_policy_stays_on_the_shared_tree() {
+    let cfg = RouterConfig {
+        spt_switchover: mcast_pim::router::SptSwitchover::Never,
+        ..config()
+    };
+    let mut l = Lab::new(cfg, 4);
+    l.iface(DOWN, ME_DOWN, 24, InterfaceConfig::default());
+    l.iface(UP, "10.0.2.1", 24, InterfaceConfig::default());
+    l.mrib("10.9.9.0/24", UP, UPSTREAM, 10);
+    l.hello_with(DOWN, "10.0.1.2", default_hello(0, 11));
+    l.neighbor(UP, UPSTREAM, 22);
+    l.run_for(secs(6));
+    l.member(DOWN, G, LocalMembership::Exclude(vec![]));
+    l.clear();
+    for _ in 0..5 {
+        l.data(UP, S, G);
+    }
+    assert!(l.sent(true, SourceTree::SourceGroup, S).is_empty());
+    assert_eq!(l.route(G, None), Some((Some(UP), vec![DOWN])));
+}
+
+#[test]
+fn membership_events_of_the_igmp_router_feed_local_membership() {
+    use mcast_igmp::gmp::FilterMode;
+    use mcast_igmp::router::RouterEvent;
+    let mut l = lab(5);
+    let ev = |e: RouterEvent<std::net::Ipv4Addr>, l: &mut Lab| {
+        l.router.handle_membership_event(l.now, DOWN, &e);
+        l.drain();
+    };
+    ev(
+        RouterEvent::FilterModeChanged {
+            group: a(G),
+            mode: Some(FilterMode::Exclude),
+        },
+        &mut l,
+    );
+    assert_eq!(l.route(G, None), Some((Some(UP), vec![DOWN])));
+    // EXCLUDE mode, S blocked: pim_exclude(S,G) takes DOWN out of S's olist.
+    ev(
+        RouterEvent::SourceForwardingChanged {
+            group: a(G),
+            source: a(S),
+            forward: false,
+        },
+        &mut l,
+    );
+    assert_eq!(l.route(G, Some(S)), Some((Some(UP), vec![])));
+    ev(
+        RouterEvent::SourceForwardingChanged {
+            group: a(G),
+            source: a(S),
+            forward: true,
+        },
+        &mut l,
+    );
+    assert_eq!(l.route(G, Some(S)), None);
+    // INCLUDE mode with S: an (S,G) join, no (*,G).
+    ev(
+        RouterEvent::FilterModeChanged {
+            group: a(G),
+            mode: Some(FilterMode::Include),
+        },
+        &mut l,
+    );
+    ev(
+        RouterEvent::SourceForwardingChanged {
+            group: a(G),
+            source: a(S),
+            forward: true,
+        },
+        &mut l,
+    );
+    assert!(!l.sent(true, SourceTree::SourceGroup, S).is_empty());
+    // Joined, waiting for the first packet on the source tree to set the SPTbit: the plane
+    // is asked to report it even though it arrives on the accepted interface.
+    let r = l.router.route(a(G), Some(a(S))).unwrap().clone();
+    assert_eq!(
+        (r.iif, r.oifs.clone(), r.notify),
+        (Some(UP), vec![], Some(UP))
+    );
+    l.data(UP, S, G);
+    let r = l.router.route(a(G), Some(a(S))).unwrap().clone();
+    assert_eq!(
+        (r.iif, r.oifs.clone(), r.notify),
+        (Some(UP), vec![DOWN], None)
+    );
+    ev(
+        RouterEvent::FilterModeChanged {
+            group: a(G),
+            mode: None,
+        },
+        &mut l,
+    );
+    assert_eq!(l.route(G, None), None);
+}

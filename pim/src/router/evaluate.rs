@@ -324,10 +324,13 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
                 }
                 let iif = self.rpf_interface_rp(group);
                 let oifs = minus(&self.immediate_olist_star(group), iif.as_slice());
+                let may_switch = self.config.spt_switchover != super::SptSwitchover::Never
+                    && !self.pim_include_star(group).is_empty();
                 Some(Route {
                     iif,
                     oifs,
                     register: None,
+                    notify: iif.filter(|_| may_switch),
                 })
             }
             Some(s) => {
@@ -350,10 +353,12 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
                 let register = sg
                     .filter(|e| e.register == RegisterState::Join)
                     .and_then(|_| self.rpf_interface(s));
+                let waiting = !self.spt_bit(group, s) && self.join_desired_sg(group, s);
                 Some(Route {
                     iif,
                     oifs: minus(&oifs, iif.as_slice()),
                     register,
+                    notify: if waiting { self.rpf_interface(s) } else { None },
                 })
             }
         }

@@ -141,6 +141,12 @@ pub struct Route {
     /// The DR registers the source (§4.4.1, Register state Join): packets arriving on this
     /// interface must be handed whole to [`Router::handle_data`], which encapsulates them.
     pub register: Option<InterfaceId>,
+    /// The router waits for data arriving on this interface, which the plane must report with
+    /// [`Router::handle_data`] even where `iif` accepts it: for an (S,G) entry, the first packet
+    /// on the source tree sets the SPTbit (`Update_SPTbit`, §4.2.2; until then the entry
+    /// forwards as the shared tree does); for a (*,G) entry, the first packet of each new
+    /// source lets a last-hop router switch to the source tree (`CheckSwitchToSpt`, §4.2.1).
+    pub notify: Option<InterfaceId>,
 }
 
 /// Something the forwarding plane or the operator wants to know.
@@ -149,6 +155,11 @@ pub struct Route {
 pub enum Event<A> {
     /// The forwarding of (`source`, `group`) changed to `route` (`source` `None`: the (*,G)
     /// entry, which applies to every source that has no (S,G) entry).
+    ///
+    /// Besides the packets it is told to notify or register, the plane reports the packets it
+    /// forwards by an (S,G) entry at least once per Keepalive_Period (§4.2.1: a source whose
+    /// data stops loses its (S,G) state when the Keepalive Timer expires), and every packet it
+    /// has no entry for or receives on another interface than `iif`.
     RouteChanged {
         /// The group.
         group: A,
@@ -652,14 +663,14 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     /// (`source`, `group`) passed the caller's rate threshold, so `SwitchToSptDesired(S,G)`
     /// holds from now on (RFC 7761 §4.2.1).
     pub fn signal_spt_threshold(&mut self, now: T, source: F::Addr, group: F::Addr) {
-        if let Some(sg) = self
-            .groups
-            .get_mut(&group)
-            .and_then(|g| g.sources.get_mut(&source))
-        {
-            sg.spt_threshold = true;
+        if !F::is_multicast(&group) || self.is_ssm(group) {
+            return;
         }
-        self.mark_source(group, source);
+        if let Some(sg) = self.sg_entry(group, source) {
+            sg.spt_threshold = true;
+            self.check_switch_to_spt(now, group, source);
+            self.mark_source(group, source);
+        }
         self.finish(now);
     }
 

@@ -367,7 +367,7 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// CheckSwitchToSpt(S,G) (§4.2.1): with local receivers and the policy's consent, the KAT
     /// starts, so that JoinDesired(S,G) joins the source tree.
-    fn check_switch_to_spt(&mut self, now: T, group: F::Addr, source: F::Addr) {
+    pub(super) fn check_switch_to_spt(&mut self, now: T, group: F::Addr, source: F::Addr) {
         let local = super::macros::union(
             &super::macros::minus(
                 &self.pim_include_star(group),
