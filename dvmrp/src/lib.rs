@@ -85,6 +85,8 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+#[cfg(feature = "alloc")]
+pub mod router;
 pub mod wire;
 
 pub use error::DvmrpError;
