@@ -257,13 +257,16 @@ impl<T: Timestamp> Router<T> {
         Ok(())
     }
 
-    /// Stops DVMRP on an interface: its neighbors, its local route, its memberships and the
-    /// routes through it go; forwarding entries are updated.
+    /// Stops DVMRP on an interface: its neighbors, its memberships, the routes through it and
+    /// its queued transmissions go, its subnet is held down (reported unreachable, §3.3), and
+    /// forwarding entries are updated.
     pub fn remove_interface(&mut self, now: T, id: InterfaceId) {
         let Some(interface) = self.interfaces.remove(&id) else {
             return;
         };
         self.timers.cancel(&RouterTimer::Probe(id));
+        // Nothing more leaves through it, not even what was queued.
+        self.transmits.retain(|t| t.interface != id);
         let gone: Vec<Ipv4Addr> = self
             .neighbors
             .range((id, Ipv4Addr::UNSPECIFIED)..=(id, Ipv4Addr::BROADCAST))
@@ -644,6 +647,12 @@ impl<T: Timestamp> Router<T> {
             .get(&(source, group))
             .into_iter()
             .flat_map(|e| e.pruned.iter().map(|(&(i, n), &t)| (i, n, t)))
+    }
+
+    /// Number of local memberships (interface, group).
+    #[must_use]
+    pub fn membership_count(&self) -> usize {
+        self.members.len()
     }
 
     /// Number of forwarding cache entries.
@@ -1509,7 +1518,8 @@ impl<T: Timestamp> Router<T> {
     }
 
     /// The forwarding entry a Prune, Graft or Graft Ack names: exactly the source network
-    /// with a netmask, else the longest entry containing the source address.
+    /// of its netmask if there is such an entry, else the longest entry containing the source
+    /// address (a neighbor without the Netmask capability, or one that aggregates otherwise).
     fn entry_for(
         &self,
         source: Ipv4Addr,
@@ -1521,8 +1531,11 @@ impl<T: Timestamp> Router<T> {
             if bits.leading_ones().saturating_add(bits.trailing_zeros()) != 32 {
                 return None;
             }
-            let key = SourceNetwork::new(source, bits.leading_ones() as u8).ok()?;
-            return self.cache.contains_key(&(key, group)).then_some(key);
+            if let Ok(key) = SourceNetwork::new(source, bits.leading_ones() as u8)
+                && self.cache.contains_key(&(key, group))
+            {
+                return Some(key);
+            }
         }
         (0..=32u8).rev().find_map(|len| {
             let key = SourceNetwork::new(source, len).ok()?;
