@@ -1183,6 +1183,113 @@ fn interfaces_are_checked_when_added_and_removal_takes_their_state() {
     assert_eq!(r.deadline(&RouterTimer::Probe(IF3)), None);
 }
 
+#[test]
+fn a_neighbor_without_the_prune_capability_is_never_sent_prunes_or_grafts() {
+    let mut r = router();
+    let no_prune = Message {
+        header: Header {
+            reserved: 0,
+            capabilities: Capabilities::GENID,
+            version: Version::VERSION_3,
+        },
+        body: Body::Probe(Probe {
+            generation_id: 5,
+            neighbors: &[OURS1.octets()],
+        }),
+    };
+    let mut bytes = vec![0; no_prune.buffer_len()];
+    no_prune.emit(&mut bytes).unwrap();
+    packet(&mut r, 0, IF1, N1, &bytes);
+    packet(&mut r, 0, IF1, N1, &report(&[(FAR, 24, 2)]));
+    drain(&mut r);
+    r.handle_data(secs(1), IF1, FAR_HOST, GROUP);
+    r.handle_data(secs(5), IF1, FAR_HOST, GROUP);
+    r.set_membership(secs(6), IF2, GROUP, true);
+    let sent = drain(&mut r);
+    assert!(prunes(&sent).is_empty());
+    assert!(grafts(&sent).is_empty());
+}
+
+#[test]
+fn a_prune_with_a_netmask_names_its_entry_and_one_without_takes_the_longest_match() {
+    let mut r = tree_router();
+    let with_mask = emit(Body::Prune(Prune {
+        source: FAR,
+        group: GROUP,
+        lifetime_seconds: 100,
+        netmask: Some(Ipv4Addr::new(255, 255, 255, 0)),
+        trailing: &[],
+    }));
+    packet(&mut r, 2, IF2, N2, &with_mask);
+    assert_eq!(r.downstream_prunes(far(), GROUP).count(), 1);
+    packet(&mut r, 3, IF2, N2, &graft(FAR_HOST, GROUP));
+    assert_eq!(r.downstream_prunes(far(), GROUP).count(), 0);
+    // A netmask naming no entry falls back to the longest entry containing the source.
+    let other_mask = emit(Body::Prune(Prune {
+        source: FAR_HOST,
+        group: GROUP,
+        lifetime_seconds: 100,
+        netmask: Some(Ipv4Addr::new(255, 255, 0, 0)),
+        trailing: &[],
+    }));
+    packet(&mut r, 4, IF2, N2, &other_mask);
+    assert_eq!(r.downstream_prunes(far(), GROUP).count(), 1);
+}
+
+#[test]
+fn an_outgoing_interface_carries_its_ttl_threshold() {
+    let mut r = Router::new(RouterConfig::new(1));
+    r.add_interface(Duration::ZERO, IF1, InterfaceConfig::new(OURS1, 24))
+        .unwrap();
+    r.add_interface(
+        Duration::ZERO,
+        IF2,
+        InterfaceConfig::new(OURS2, 24).with_threshold(64),
+    )
+    .unwrap();
+    adjacency(&mut r, 0, IF1, N1, 5);
+    packet(&mut r, 0, IF1, N1, &report(&[(FAR, 24, 2)]));
+    r.set_membership(secs(0), IF2, GROUP, true);
+    r.handle_data(secs(1), IF1, FAR_HOST, GROUP);
+    let f = r.forwarding(FAR_HOST, GROUP).unwrap();
+    assert_eq!(f.outgoing[0].threshold, 64);
+    assert_eq!(r.interface(IF2).unwrap().threshold, 64);
+}
+
+#[test]
+fn a_graft_ack_from_another_router_does_not_stop_the_retransmissions() {
+    let mut r = router();
+    adjacency(&mut r, 0, IF1, N1, 5);
+    adjacency(&mut r, 0, IF1, N1B, 6);
+    packet(&mut r, 0, IF1, N1, &report(&[(FAR, 24, 2)]));
+    r.handle_data(secs(1), IF1, FAR_HOST, GROUP);
+    r.set_membership(secs(2), IF2, GROUP, true);
+    packet(&mut r, 3, IF1, N1B, &graft_ack(FAR_HOST, GROUP));
+    assert!(r.graft_pending(far(), GROUP));
+    packet(&mut r, 3, IF1, N1, &graft_ack(FAR_HOST, GROUP));
+    assert!(!r.graft_pending(far(), GROUP));
+}
+
+#[test]
+fn the_last_dependent_going_away_prunes_the_entry() {
+    let mut r = tree_router();
+    assert_eq!(r.forwarding(FAR_HOST, GROUP).unwrap().outgoing.len(), 1);
+    // N2 stops depending on us (it found another way).
+    packet(&mut r, 2, IF2, N2, &report(&[(FAR, 24, 1)]));
+    assert!(r.forwarding(FAR_HOST, GROUP).unwrap().outgoing.is_empty());
+    assert_eq!(prunes(&drain(&mut r)).len(), 1);
+}
+
+#[test]
+fn handle_timeout_with_nothing_due_changes_nothing() {
+    let mut r = tree_router();
+    let before = r.timer_count();
+    r.handle_timeout(secs(2));
+    assert!(drain(&mut r).is_empty());
+    assert!(events(&mut r).is_empty());
+    assert_eq!(r.timer_count(), before);
+}
+
 // ----- Networks of routers wired through their bytes ---------------------------------------
 
 /// Routers on LANs: every transmission reaches the routers on the sender's LAN it is addressed
@@ -1195,6 +1302,8 @@ struct Net {
     /// What each router's forwarding plane holds, built from its events alone.
     planes: Vec<BTreeMap<(SourceNetwork, Ipv4Addr), Forwarding>>,
     transmissions: usize,
+    /// Every message sent: (time, router, bytes).
+    log: Vec<(Duration, usize, Vec<u8>)>,
 }
 
 impl Net {
@@ -1207,6 +1316,7 @@ impl Net {
             attachments: Vec::new(),
             planes: vec![BTreeMap::new(); count],
             transmissions: 0,
+            log: Vec::new(),
         }
     }
 
@@ -1244,6 +1354,7 @@ impl Net {
             }
             for (from, t) in queued {
                 self.transmissions += 1;
+                self.log.push((self.now, from, t.payload.clone()));
                 let lan = self.lan_of(from, t.interface);
                 let targets: Vec<_> = self
                     .attachments
@@ -1538,4 +1649,19 @@ fn timers_never_leave_a_deadline_due_and_the_network_is_quiet_between_reports() 
         "{}",
         n.transmissions - before
     );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let run = || {
+        let mut n = tree();
+        n.member(3, 5, GROUP, true);
+        n.send_data(1, SOURCE, GROUP);
+        n.run_for(secs(200));
+        n.send_data(1, SOURCE, GROUP);
+        n.log
+    };
+    let first = run();
+    assert!(first.len() > 100);
+    assert_eq!(first, run());
 }

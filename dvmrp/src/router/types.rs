@@ -28,9 +28,49 @@ impl fmt::Display for InterfaceId {
 /// netmask, §3.3), so the routing table is reported in its own order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "SourceNetworkFields", into = "SourceNetworkFields")
+)]
 pub struct SourceNetwork {
     prefix_len: u8,
     address: Ipv4Addr,
+}
+
+/// What serde reads and writes of a [`SourceNetwork`], checked by [`SourceNetwork::new`] on
+/// the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SourceNetworkFields {
+    address: Ipv4Addr,
+    prefix_len: u8,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SourceNetworkFields> for SourceNetwork {
+    type Error = DvmrpError;
+
+    fn try_from(fields: SourceNetworkFields) -> Result<Self, DvmrpError> {
+        let network = Self::new(fields.address, fields.prefix_len)?;
+        if network.address != fields.address {
+            return Err(DvmrpError::Invalid {
+                field: "source network",
+                offset: 0,
+                reason: "host bits set",
+            });
+        }
+        Ok(network)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<SourceNetwork> for SourceNetworkFields {
+    fn from(network: SourceNetwork) -> Self {
+        Self {
+            address: network.address,
+            prefix_len: network.prefix_len,
+        }
+    }
 }
 
 /// The netmask of a prefix length (0 to 32) as an integer.
