@@ -1665,3 +1665,145 @@ fn the_same_inputs_give_the_same_bytes() {
     assert!(first.len() > 100);
     assert_eq!(first, run());
 }
+
+/// A random network: 3 to 6 routers on 3 to 6 LANs, interface metrics 1 to 3, connected.
+fn random_network(seed: u64) -> Option<(Net, Vec<usize>)> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let routers = 3 + next(4) as usize;
+    let lans = 3 + next(4) as u8;
+    let mut network = Net::new(routers);
+    let mut links: Vec<(usize, u8)> = Vec::new();
+    for r in 0..routers {
+        for _ in 0..=next(3) {
+            let lan = 1 + next(u64::from(lans)) as u8;
+            if !links.contains(&(r, lan)) {
+                links.push((r, lan));
+            }
+        }
+    }
+    // Connected, with a router on LAN 1 (the source's).
+    let mut reached = vec![0usize];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &(r, lan) in &links {
+            let shares = links.iter().any(|&(o, l)| l == lan && reached.contains(&o));
+            if shares && !reached.contains(&r) {
+                reached.push(r);
+                changed = true;
+            }
+        }
+    }
+    if reached.len() != routers || !links.iter().any(|l| l.1 == 1) {
+        return None;
+    }
+    for &(r, lan) in &links {
+        let interface = InterfaceId(u32::from(lan));
+        let address = Ipv4Addr::new(10, 0, lan, r as u8 + 1);
+        let metric = 1 + next(3) as u8;
+        network.routers[r]
+            .add_interface(
+                network.now,
+                interface,
+                InterfaceConfig::new(address, 24).with_metric(metric),
+            )
+            .unwrap();
+        network
+            .attachments
+            .push((r, interface, usize::from(lan), address));
+    }
+    let mut used: Vec<usize> = links.iter().map(|l| usize::from(l.1)).collect();
+    used.sort_unstable();
+    used.dedup();
+    network.run_for(secs(200));
+    Some((network, used))
+}
+
+#[test]
+fn in_random_networks_every_lan_with_members_gets_exactly_one_copy() {
+    let mut tried = 0;
+    for seed in 0..400 {
+        let Some((mut n, lans)) = random_network(seed) else {
+            continue;
+        };
+        tried += 1;
+        // A host on every LAN joins; every router there hears it.
+        for &(r, interface, _, _) in &n.attachments.clone() {
+            n.routers[r].set_membership(n.now, interface, GROUP, true);
+        }
+        n.deliver();
+        for round in 0..3 {
+            let copies = n.send_data(1, SOURCE, GROUP);
+            for lan in &lans {
+                assert_eq!(
+                    copies.get(lan),
+                    Some(&1),
+                    "seed {seed} round {round}: {copies:?}"
+                );
+            }
+            n.run_for(secs(1));
+        }
+    }
+    assert!(tried > 50, "{tried} networks");
+}
+
+#[test]
+fn in_random_networks_prunes_leave_traffic_only_on_the_way_to_the_one_member() {
+    let mut tried = 0;
+    for seed in 0..400 {
+        let Some((mut n, lans)) = random_network(seed) else {
+            continue;
+        };
+        tried += 1;
+        let member_lan = *lans.last().unwrap();
+        let on_it: Vec<(usize, InterfaceId)> = n
+            .attachments
+            .iter()
+            .filter(|a| a.2 == member_lan)
+            .map(|a| (a.0, a.1))
+            .collect();
+        for (r, interface) in on_it {
+            n.routers[r].set_membership(n.now, interface, GROUP, true);
+        }
+        n.deliver();
+        n.send_data(1, SOURCE, GROUP);
+        // Prunes climb (one hop per delivery round); a few packets later the tree is minimal.
+        for _ in 0..3 {
+            n.run_for(secs(4));
+            n.send_data(1, SOURCE, GROUP);
+        }
+        let copies = n.send_data(1, SOURCE, GROUP);
+        assert_eq!(copies.get(&member_lan), Some(&1), "seed {seed}: {copies:?}");
+        // Every LAN that carried the packet leads to the member: at most the path's LANs.
+        assert!(copies.values().all(|&c| c == 1), "seed {seed}: {copies:?}");
+        // Every LAN the packet crossed, the source's and the member's aside, leads on: a router
+        // there takes it in and sends it further. No member-less dead end survives the prunes.
+        for lan in copies.keys() {
+            if *lan == 1 || *lan == member_lan {
+                continue;
+            }
+            let routers_there: Vec<usize> = n
+                .attachments
+                .iter()
+                .filter(|a| a.2 == *lan)
+                .map(|a| a.0)
+                .collect();
+            let forwards_on = routers_there.iter().any(|&r| {
+                n.routers[r].forwarding(SOURCE, GROUP).is_some_and(|f| {
+                    f.incoming == InterfaceId(*lan as u32) && !f.outgoing.is_empty()
+                })
+            });
+            assert!(
+                forwards_on,
+                "seed {seed}: LAN {lan} carries traffic to no one"
+            );
+        }
+    }
+    assert!(tried > 50, "{tried} networks");
+}
