@@ -1290,6 +1290,37 @@ fn handle_timeout_with_nothing_due_changes_nothing() {
     assert_eq!(r.timer_count(), before);
 }
 
+#[test]
+fn ask_neighbors_2_is_answered_with_every_interface_and_its_neighbors() {
+    let mut r = router();
+    adjacency(&mut r, 0, IF1, N1, 5);
+    adjacency(&mut r, 0, IF1, N1B, 6);
+    drain(&mut r);
+    let asker = Ipv4Addr::new(192, 0, 2, 50);
+    let ask = emit(Body::AskNeighbors2 { trailing: &[] });
+    r.handle_packet(secs(1), IF2, asker, OURS1, &ask).unwrap();
+    let sent = drain(&mut r);
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].destination, sent[0].source), (asker, OURS2));
+    let Body::Neighbors2(list) = parse(&sent[0]).body else {
+        panic!()
+    };
+    let interfaces: Vec<_> = list.interfaces().collect();
+    assert_eq!(interfaces.len(), 2);
+    assert_eq!(interfaces[0].local_address, OURS1);
+    assert_eq!(
+        interfaces[0].neighbor_addresses().collect::<Vec<_>>(),
+        [N1, N1B]
+    );
+    assert_eq!(interfaces[1].local_address, OURS2);
+    assert!(
+        interfaces[1]
+            .flags
+            .contains(mcast_dvmrp::wire::InterfaceFlags::LEAF)
+    );
+    assert_eq!((interfaces[1].metric, interfaces[1].threshold), (1, 1));
+}
+
 // ----- Networks of routers wired through their bytes ---------------------------------------
 
 /// Routers on LANs: every transmission reaches the routers on the sender's LAN it is addressed

@@ -1,6 +1,6 @@
 //! Target for the DVMRP router of `mcast-dvmrp` (`router::Router`), driven by arbitrary
-//! sequences of packets from a few neighbors (Probes, Reports, Prunes, Grafts and Graft Acks
-//! built by the codec, and raw bytes), data arrivals, memberships, interfaces coming and going,
+//! sequences of packets from a few neighbors (Probes, Reports, Prunes, Grafts, Graft Acks and
+//! Ask Neighbors 2 built by the codec, and raw bytes), data arrivals, memberships, interfaces coming and going,
 //! and clock advances.
 //!
 //! After every step the checks hold: nothing panicked; `handle_timeout(now)` left no deadline at
@@ -127,6 +127,10 @@ enum Step {
         from: Pick,
         unicast: bool,
         bytes: Vec<u8>,
+    },
+    AskNeighbors {
+        interface: Pick,
+        from: Pick,
     },
     Data {
         interface: Pick,
@@ -348,6 +352,19 @@ fn run(router: &mut Router<Duration>, now: Duration, step: &Step) {
             };
             let _ =
                 router.handle_packet(now, InterfaceId(i), neighbor(i, *from), destination, bytes);
+        }
+        Step::AskNeighbors { interface: i, from } => {
+            let i = interface(i);
+            let bytes = emit(0, Body::AskNeighbors2 { trailing: &[] });
+            router
+                .handle_packet(
+                    now,
+                    InterfaceId(i),
+                    neighbor(i, *from),
+                    our_address(i),
+                    &bytes,
+                )
+                .expect("an Ask Neighbors 2 the codec built is accepted");
         }
         Step::Data {
             interface: i,

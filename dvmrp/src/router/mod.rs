@@ -343,7 +343,11 @@ impl<T: Timestamp> Router<T> {
     // ----- Inputs ---------------------------------------------------------------------------
 
     /// Handles the DVMRP message `bytes` (the IGMP message after the IP header) received on
-    /// `interface` from IP `source` to IP `destination`. The caller checked the IP envelope.
+    /// `interface` from IP `source` to IP `destination` (ALL-DVMRP-ROUTERS or one of this
+    /// router's addresses; anything else is ignored). The caller checked the IP envelope.
+    ///
+    /// Probes, Reports, Prunes, Grafts and Graft Acks drive the protocol; an Ask Neighbors 2
+    /// (`mrinfo`) is answered with a Neighbors 2; other codes are ignored.
     ///
     /// # Errors
     /// The codec's error for a message that does not parse (counted in
@@ -372,7 +376,12 @@ impl<T: Timestamp> Router<T> {
             || source.is_unspecified()
             || source.is_loopback()
             || source == ours);
-        if !from_neighbor_address || (destination != ALL_DVMRP_ROUTERS && destination != ours) {
+        let to_us = destination == ALL_DVMRP_ROUTERS
+            || self
+                .interfaces
+                .values()
+                .any(|i| i.config.address == destination);
+        if !from_neighbor_address || !to_us {
             self.stats.ignored = self.stats.ignored.saturating_add(1);
             return Ok(());
         }
@@ -392,6 +401,7 @@ impl<T: Timestamp> Router<T> {
             Body::Prune(prune) => self.on_prune(now, interface, source, &prune),
             Body::Graft(graft) => self.on_graft(interface, source, &graft),
             Body::GraftAck(ack) => self.on_graft_ack(interface, source, &ack),
+            Body::AskNeighbors2 { .. } => self.on_ask_neighbors(interface, source),
             _ => self.stats.ignored = self.stats.ignored.saturating_add(1),
         }
         self.settle(now);
@@ -1624,6 +1634,62 @@ impl<T: Timestamp> Router<T> {
             self.timers
                 .cancel(&RouterTimer::GraftRetransmission(source, group));
         }
+    }
+
+    /// An Ask Neighbors 2 (what `mrinfo` sends): answered, unicast from the interface it came
+    /// in on, with a Neighbors 2 listing every interface with its metric, threshold, flags
+    /// (Leaf for an interface without neighbors) and neighbors, as many as the MTU holds.
+    fn on_ask_neighbors(&mut self, interface: InterfaceId, asker: Ipv4Addr) {
+        let Some(mtu) = self.interfaces.get(&interface).map(|i| i.config.mtu) else {
+            return;
+        };
+        let room = usize::try_from(mtu)
+            .unwrap_or(usize::MAX)
+            .min(65_535)
+            .saturating_sub(ReportBuilder::IPV4_HEADER_LEN + crate::wire::HEADER_LEN);
+        let lists: Vec<(InterfaceConfig, Vec<[u8; 4]>)> = self
+            .interfaces
+            .iter()
+            .map(|(id, i)| {
+                let neighbors = self
+                    .neighbors
+                    .range((*id, Ipv4Addr::UNSPECIFIED)..=(*id, Ipv4Addr::BROADCAST))
+                    .map(|((_, address), _)| address.octets())
+                    .take(255)
+                    .collect();
+                (i.config, neighbors)
+            })
+            .collect();
+        let mut entries = Vec::new();
+        let mut length = 0usize;
+        for (config, neighbors) in &lists {
+            let entry = crate::wire::Interface {
+                local_address: config.address,
+                metric: config.metric,
+                threshold: config.threshold,
+                flags: if neighbors.is_empty() {
+                    crate::wire::InterfaceFlags::LEAF
+                } else {
+                    crate::wire::InterfaceFlags::empty()
+                },
+                neighbors,
+            };
+            length = length.saturating_add(entry.buffer_len());
+            if length > room {
+                break;
+            }
+            entries.push(entry);
+        }
+        let mut buffer = vec![0u8; room];
+        let Ok(list) = crate::wire::Neighbors2::encode(&entries, &mut buffer) else {
+            self.stats.send_errors = self.stats.send_errors.saturating_add(1);
+            return;
+        };
+        let reply = Message {
+            header: self.header(),
+            body: Body::Neighbors2(list),
+        };
+        self.send(interface, asker, &reply);
     }
 
     // ----- Timers ---------------------------------------------------------------------------
