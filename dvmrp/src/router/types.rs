@@ -445,24 +445,28 @@ pub enum DataDisposition {
 /// Counters of a router.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[allow(missing_docs)]
 pub struct RouterStats {
-    /// Probes sent / received.
+    /// Probes sent.
     pub probes_sent: u64,
+    /// Probes received.
     pub probes_received: u64,
-    /// Report messages sent / received.
+    /// Report messages sent.
     pub reports_sent: u64,
+    /// Report messages received.
     pub reports_received: u64,
     /// Routes read from received Reports.
     pub routes_received: u64,
-    /// Prunes sent / received.
+    /// Prunes sent.
     pub prunes_sent: u64,
+    /// Prunes received.
     pub prunes_received: u64,
-    /// Grafts sent / received.
+    /// Grafts sent.
     pub grafts_sent: u64,
+    /// Grafts received.
     pub grafts_received: u64,
-    /// Graft Acks sent / received.
+    /// Graft Acks sent.
     pub graft_acks_sent: u64,
+    /// Graft Acks received.
     pub graft_acks_received: u64,
     /// Messages the codec refused (bad checksum, truncated, invalid values).
     pub malformed: u64,
