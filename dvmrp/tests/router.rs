@@ -1,5 +1,6 @@
 //! The DVMRP router, rule by rule of draft-ietf-idmr-dvmrp-v3-11, against hand-built neighbor
 //! messages; then whole networks of routers wired in memory through their bytes.
+#![cfg(feature = "alloc")]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;

@@ -1,5 +1,5 @@
 //! The router's public data through serde (JSON), with the `serde` feature.
-#![cfg(feature = "serde")]
+#![cfg(all(feature = "serde", feature = "alloc"))]
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
