@@ -1322,6 +1322,39 @@ fn ask_neighbors_2_is_answered_with_every_interface_and_its_neighbors() {
     assert_eq!((interfaces[1].metric, interfaces[1].threshold), (1, 1));
 }
 
+#[test]
+fn an_info_request_is_answered_with_the_version() {
+    let mut r = router();
+    let mut buffer = [0u8; 8];
+    let request = mcast_dvmrp::wire::Info::encode(
+        &[mcast_dvmrp::wire::InfoItem::new(
+            mcast_dvmrp::wire::InfoType::VERSION,
+            &[],
+        )],
+        &mut buffer,
+    )
+    .unwrap();
+    let asker = Ipv4Addr::new(192, 0, 2, 50);
+    r.handle_packet(
+        secs(1),
+        IF1,
+        asker,
+        OURS1,
+        &emit(Body::InfoRequest(request)),
+    )
+    .unwrap();
+    let sent = drain(&mut r);
+    assert_eq!(sent[0].destination, asker);
+    let Body::InfoReply(reply) = parse(&sent[0]).body else {
+        panic!()
+    };
+    let item = reply.items().next().unwrap();
+    assert_eq!(
+        item.version_string(),
+        Some(mcast_dvmrp::router::VERSION_STRING)
+    );
+}
+
 // ----- Networks of routers wired through their bytes ---------------------------------------
 
 /// Routers on LANs: every transmission reaches the routers on the sender's LAN it is addressed

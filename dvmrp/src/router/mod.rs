@@ -38,6 +38,9 @@ use crate::wire::{
     Prune, ReportBuilder, Version,
 };
 
+/// What an Info Reply names this implementation.
+pub const VERSION_STRING: &str = concat!("mcast-dvmrp ", env!("CARGO_PKG_VERSION"));
+
 /// The shortest period any timer may have, so that a zero interval in the configuration
 /// cannot make [`Router::handle_timeout`] loop.
 const MIN_PERIOD: Duration = Duration::from_millis(1);
@@ -347,7 +350,8 @@ impl<T: Timestamp> Router<T> {
     /// router's addresses; anything else is ignored). The caller checked the IP envelope.
     ///
     /// Probes, Reports, Prunes, Grafts and Graft Acks drive the protocol; an Ask Neighbors 2
-    /// (`mrinfo`) is answered with a Neighbors 2; other codes are ignored.
+    /// (`mrinfo`) is answered with a Neighbors 2 and an Info Request with an Info Reply; other
+    /// codes are ignored.
     ///
     /// # Errors
     /// The codec's error for a message that does not parse (counted in
@@ -402,6 +406,7 @@ impl<T: Timestamp> Router<T> {
             Body::Graft(graft) => self.on_graft(interface, source, &graft),
             Body::GraftAck(ack) => self.on_graft_ack(interface, source, &ack),
             Body::AskNeighbors2 { .. } => self.on_ask_neighbors(interface, source),
+            Body::InfoRequest(_) => self.on_info_request(interface, source),
             _ => self.stats.ignored = self.stats.ignored.saturating_add(1),
         }
         self.settle(now);
@@ -1688,6 +1693,27 @@ impl<T: Timestamp> Router<T> {
         let reply = Message {
             header: self.header(),
             body: Body::Neighbors2(list),
+        };
+        self.send(interface, asker, &reply);
+    }
+
+    /// An Info Request (mrouted's version query): answered, unicast, with an Info Reply whose
+    /// Version item names this implementation ([`VERSION_STRING`]).
+    fn on_info_request(&mut self, interface: InterfaceId, asker: Ipv4Addr) {
+        // Whole 32-bit words, NUL-padded.
+        let mut version = [0u8; VERSION_STRING.len().next_multiple_of(4)];
+        for (dst, src) in version.iter_mut().zip(VERSION_STRING.bytes()) {
+            *dst = src;
+        }
+        let item = crate::wire::InfoItem::new(crate::wire::InfoType::VERSION, &version);
+        let mut buffer = [0u8; 4 + VERSION_STRING.len().next_multiple_of(4)];
+        let Ok(info) = crate::wire::Info::encode(&[item], &mut buffer) else {
+            self.stats.send_errors = self.stats.send_errors.saturating_add(1);
+            return;
+        };
+        let reply = Message {
+            header: self.header(),
+            body: Body::InfoReply(info),
         };
         self.send(interface, asker, &reply);
     }
