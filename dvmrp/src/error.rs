@@ -56,4 +56,12 @@ pub enum DvmrpError {
         /// Bytes the buffer has.
         available: usize,
     },
+    /// A configuration value the router refuses.
+    #[error("invalid configuration of {field}: {reason}")]
+    Config {
+        /// The setting.
+        field: &'static str,
+        /// Why it is refused.
+        reason: &'static str,
+    },
 }

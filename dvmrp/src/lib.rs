@@ -15,7 +15,8 @@
     )
 )]
 //! DVMRP, the Distance Vector Multicast Routing Protocol (draft-ietf-idmr-dvmrp-v3-11, RFC 1075):
-//! a zero-copy codec for every message, built on the IGMP codec.
+//! a zero-copy codec for every message, built on the IGMP codec, and a Sans-IO router
+//! ([`router::Router`], with the `alloc` feature).
 //!
 //! DVMRP rides in IGMP messages of type 0x13. [`wire::Message::parse`] reads one from the bytes
 //! after the IP header and checks the IGMP checksum ([`wire::ChecksumPolicy`]);
@@ -72,6 +73,81 @@
 //! # Ok::<(), mcast_dvmrp::DvmrpError>(())
 //! ```
 //!
+//! # The router
+//!
+//! One [`router::Router`] runs DVMRP on all the interfaces of a multicast router: neighbor
+//! discovery by Probe with two-way adjacencies and Generation IDs (§3.2), the distance-vector
+//! table exchanged in periodic and flash Route Reports with poison reverse, route expiry and
+//! hold-down (§3.3), the designated forwarder of every source network on every interface, its
+//! child interfaces and dependent neighbors (§3.4), the forwarding cache of (source network,
+//! group) entries created by data, Prunes (§3.5) and Grafts with their acknowledgements (§3.6).
+//!
+//! It never reads a clock and never touches a socket. The call order:
+//!
+//! 1. Inputs, each with `now`: [`add_interface`](router::Router::add_interface) /
+//!    [`remove_interface`](router::Router::remove_interface);
+//!    [`handle_packet`](router::Router::handle_packet) for every DVMRP message received (IGMP
+//!    type 0x13, to 224.0.0.4 or to this router); [`set_membership`](router::Router::set_membership)
+//!    (or [`handle_igmp_event`](router::Router::handle_igmp_event) with the events of the
+//!    interface's IGMP router) for local members; [`handle_data`](router::Router::handle_data)
+//!    when the forwarding plane sees a packet it has no entry for, or one of a pruned entry.
+//! 2. After any input, drain [`poll_transmit`](router::Router::poll_transmit) (send each with
+//!    TTL 1) and [`poll_event`](router::Router::poll_event) (forwarding entries to install or
+//!    delete, neighbors up and down).
+//! 3. Call [`handle_timeout`](router::Router::handle_timeout) at
+//!    [`poll_timeout`](router::Router::poll_timeout), then drain again.
+//!
+//! The same inputs in the same order give the same outputs, byte for byte.
+//!
+//! Two routers on a LAN, one with a source behind it, the other with a member behind it:
+//!
+//! ```
+//! use core::net::Ipv4Addr;
+//! use core::time::Duration;
+//! use mcast_dvmrp::router::{DataDisposition, InterfaceConfig, InterfaceId, Router, RouterConfig};
+//!
+//! let (lan, stub) = (InterfaceId(1), InterfaceId(2));
+//! let mut a = Router::new(RouterConfig::new(0xA));
+//! let mut b = Router::new(RouterConfig::new(0xB));
+//! let mut now = Duration::ZERO;
+//! a.add_interface(now, lan, InterfaceConfig::new(Ipv4Addr::new(10, 0, 0, 1), 24))?;
+//! a.add_interface(now, stub, InterfaceConfig::new(Ipv4Addr::new(10, 1, 0, 1), 24))?;
+//! b.add_interface(now, lan, InterfaceConfig::new(Ipv4Addr::new(10, 0, 0, 2), 24))?;
+//! b.add_interface(now, stub, InterfaceConfig::new(Ipv4Addr::new(10, 2, 0, 1), 24))?;
+//!
+//! // What one router sends on the LAN, the other receives.
+//! fn carry(now: Duration, from: &mut Router<Duration>, to: &mut Router<Duration>) -> bool {
+//!     let mut carried = false;
+//!     while let Some(t) = from.poll_transmit() {
+//!         if t.interface == InterfaceId(1) {
+//!             to.handle_packet(now, t.interface, t.source, t.destination, &t.payload).unwrap();
+//!             carried = true;
+//!         }
+//!     }
+//!     carried
+//! }
+//! // Ten seconds of protocol: adjacency, reports, poison reverse.
+//! while now <= Duration::from_secs(10) {
+//!     while carry(now, &mut a, &mut b) | carry(now, &mut b, &mut a) {}
+//!     now = a.poll_timeout().into_iter().chain(b.poll_timeout()).min().unwrap();
+//!     a.handle_timeout(now);
+//!     b.handle_timeout(now);
+//! }
+//!
+//! // A host behind b joins 239.1.2.3; a host behind a sends to it.
+//! let (source, group) = (Ipv4Addr::new(10, 1, 0, 7), Ipv4Addr::new(239, 1, 2, 3));
+//! b.set_membership(now, stub, group, true);
+//! assert_eq!(a.handle_data(now, stub, source, group), DataDisposition::Accepted);
+//! let at_a = a.forwarding(source, group).unwrap();
+//! assert_eq!((at_a.incoming, at_a.outgoing[0].interface), (stub, lan));
+//! assert_eq!(b.handle_data(now, lan, source, group), DataDisposition::Accepted);
+//! let at_b = b.forwarding(source, group).unwrap();
+//! assert_eq!((at_b.incoming, at_b.outgoing[0].interface), (lan, stub));
+//! // Data from the source arriving at b from elsewhere fails the reverse-path check.
+//! assert_eq!(b.handle_data(now, stub, source, group), DataDisposition::WrongInterface);
+//! # Ok::<(), mcast_dvmrp::DvmrpError>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Every error ([`DvmrpError`]) names the field, its offset in the IGMP message and why: a
@@ -85,6 +161,8 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+#[cfg(feature = "alloc")]
+pub mod router;
 pub mod wire;
 
 pub use error::DvmrpError;

@@ -18,6 +18,7 @@
 
 pub mod addr;
 pub mod dvmrp;
+pub mod dvmrp_sm;
 pub mod gmp;
 pub mod gmp_sm;
 pub mod msdp;
@@ -83,6 +84,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "dvmrp_report_split",
         check: dvmrp::dvmrp_report_split,
+    },
+    Target {
+        name: "dvmrp_router",
+        check: dvmrp_sm::dvmrp_router,
     },
     Target {
         name: "msdp_parse",
