@@ -173,3 +173,5 @@ pub mod gmp;
 pub mod host;
 #[cfg(feature = "alloc")]
 pub mod router;
+#[cfg(feature = "alloc")]
+pub mod snoop;
