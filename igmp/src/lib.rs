@@ -172,6 +172,8 @@ pub mod gmp;
 #[cfg(feature = "alloc")]
 pub mod host;
 #[cfg(feature = "alloc")]
+pub mod proxy;
+#[cfg(feature = "alloc")]
 pub mod router;
 #[cfg(feature = "alloc")]
 pub mod snoop;

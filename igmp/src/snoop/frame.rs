@@ -27,7 +27,14 @@ pub struct VlanId(pub u16);
 /// A set of ports, in port order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "Vec<PortId>"))]
 pub struct PortSet(pub(super) Vec<PortId>);
+
+impl From<Vec<PortId>> for PortSet {
+    fn from(ports: Vec<PortId>) -> Self {
+        ports.into_iter().collect()
+    }
+}
 
 impl PortSet {
     /// The empty set.
