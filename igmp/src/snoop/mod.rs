@@ -643,6 +643,13 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
                     .cancel(&SnoopTimer::RouterPort(vlan, port, reason));
             }
             self.forget_tracking(vlan, port, None);
+            // Nothing queued goes out of a port that is down.
+            for t in &mut self.transmits {
+                if t.vlan == vlan {
+                    t.ports.remove(port);
+                }
+            }
+            self.transmits.retain(|t| !t.ports.is_empty());
         }
         self.after_membership(vlan, port);
         self.dirty_vlans.insert(vlan);
