@@ -601,7 +601,6 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
             self.forget_tracking(vlan, port, None);
         }
         self.dirty_vlans.insert(vlan);
-        self.mark_vlan_entries(vlan);
         self.flush();
     }
 
@@ -653,7 +652,6 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
         }
         self.after_membership(vlan, port);
         self.dirty_vlans.insert(vlan);
-        self.mark_vlan_entries(vlan);
         self.flush();
     }
 
@@ -1489,16 +1487,6 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
                 transmit,
             });
         }
-    }
-
-    fn mark_vlan_entries(&mut self, vlan: VlanId) {
-        let keys: Vec<(VlanId, F::Addr)> = self
-            .entries
-            .range((vlan, F::UNSPECIFIED)..)
-            .take_while(|((v, _), _)| *v == vlan)
-            .map(|(k, _)| *k)
-            .collect();
-        self.dirty.extend(keys);
     }
 
     /// Deletes an entry, announcing it.
