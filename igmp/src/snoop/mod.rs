@@ -872,12 +872,9 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
                 ports.push(port);
             }
         }
+        // The router ports, as the last flush computed them at the end of the last call.
         let mut set = PortSet(ports);
-        for (port, p) in &state.ports {
-            if p.is_router_port() {
-                set.insert(*port);
-            }
-        }
+        set.extend_from(&state.router_ports);
         if let Some(ingress) = ingress {
             set.remove(ingress);
         }
@@ -1092,11 +1089,7 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
     /// membership router, whose timers a specific Query lowers (§6.6.1) and which adopt the
     /// querier's QRV and QQI.
     fn on_query(&mut self, now: T, vlan: VlanId, source: F::Addr, query: &Received<'_, F>) {
-        let Some(state) = self.vlans.get_mut(&vlan) else {
-            return;
-        };
-        let ports: Vec<PortId> = state.ports.keys().copied().collect();
-        for port in ports {
+        for port in self.query_targets(vlan, query) {
             if let Some(p) = self.port_mut(vlan, port) {
                 p.membership.handle_received(now, source, query.clone());
             }
@@ -1105,6 +1098,24 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
         if let Some(querier) = self.vlans.get_mut(&vlan).and_then(|v| v.querier.as_mut()) {
             querier.handle_received(now, source, query.clone());
             self.after_querier(now, vlan);
+        }
+    }
+
+    /// The ports whose membership routers a Query concerns: every port for a General Query
+    /// (the election, QRV and QQI), the group's member ports for a specific one (§6.6.1 lowers
+    /// only records that exist).
+    fn query_targets(&self, vlan: VlanId, query: &Received<'_, F>) -> Vec<PortId> {
+        match query {
+            Received::Query(fields, _) if fields.group != F::UNSPECIFIED => self
+                .entries
+                .get(&(vlan, fields.group))
+                .map(|e| e.members.iter().collect())
+                .unwrap_or_default(),
+            _ => self
+                .vlans
+                .get(&vlan)
+                .map(|v| v.ports.keys().copied().collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -1192,8 +1203,9 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
         if let Some(p) = self.port_mut(vlan, port) {
             apply(&mut p.membership, now);
         }
+        // The router's events mark what changed: a refresh, the steady state, costs no
+        // recomputation of the entry.
         self.after_membership(vlan, port);
-        self.dirty.insert((vlan, group));
     }
 
     /// Whether a record of `group` goes to the membership routers: the table's admission of a
@@ -1240,6 +1252,8 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
                     self.full = true;
                 }
                 if !self.full {
+                    // Marked, so that an entry no router took (an ignored record) is deleted.
+                    self.dirty.insert((vlan, group));
                     self.entries.insert(
                         (vlan, group),
                         GroupEntry {
@@ -1468,12 +1482,7 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
             let ports = self.all_ports(vlan, None);
             if let Ok(received) = F::parse(&transmit.payload, transmit.source, transmit.destination)
             {
-                let ids: Vec<PortId> = self
-                    .vlans
-                    .get(&vlan)
-                    .map(|v| v.ports.keys().copied().collect())
-                    .unwrap_or_default();
-                for port in ids {
+                for port in self.query_targets(vlan, &received) {
                     if let Some(p) = self.port_mut(vlan, port) {
                         p.membership
                             .handle_received(now, transmit.source, received.clone());
@@ -1585,9 +1594,10 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
                 sources.insert(source, set);
             }
         }
-        let (old_default, old_sources) = entry
-            .announced
-            .clone()
+        let (old_default, old_sources) = self
+            .entries
+            .get_mut(&(vlan, group))
+            .and_then(|e| e.announced.take())
             .map_or((None, BTreeMap::new()), |(d, s)| (Some(d), s));
         if old_default.as_ref() != Some(&default) {
             self.events.push_back(SnoopEvent::Group {
