@@ -228,7 +228,7 @@ impl<F: Gmp, T: Timestamp> Proxy<F, T> {
     /// Adds downstream interface `interface` with the router configuration `config` (its
     /// address on that link and the protocol values), and starts the router machine on it: it
     /// becomes querier and sends its startup queries (RFC 3376/9776 §6.6.2). Replaces an
-    /// interface of that id.
+    /// interface of that id; the upstream interface cannot be one (nothing is done).
     pub fn add_downstream(
         &mut self,
         now: T,
