@@ -1016,3 +1016,67 @@ fn vlans_are_snooped_apart() {
             .all(|e| !matches!(e, SnoopEvent::Group { vlan, .. } if *vlan == other))
     );
 }
+
+// ----- Classification of the frames that are not group management ---------------------------
+
+#[test]
+fn only_probes_among_dvmrp_messages_make_router_ports() {
+    let mut lan = Lan4::new(1, 3, false, Lan4::default_config());
+    // DVMRP Report (code 2): flooded as any other IGMP type, not a router port.
+    let mut msg = vec![0x13, 2, 0, 0, 0, 0, 0x0e, 0x03];
+    let sum = checksum(&msg);
+    msg[2..4].copy_from_slice(&sum.to_be_bytes());
+    let out = lan.send_frame(2, Ipv4::node(1), Ipv4Addr::new(224, 0, 0, 4), 2, &msg);
+    assert_eq!(out, ports(&[1, 3]));
+    assert!(lan.switch.router_ports(VLAN).is_empty());
+}
+
+#[test]
+fn pim_messages_other_than_hellos_are_data() {
+    let mut lan = Lan4::new(1, 3, false, Lan4::default_config());
+    // A PIM Join/Prune (type 3) to 224.0.0.13: link-local data, flooded, no router port.
+    let out = lan.send_frame(
+        2,
+        Ipv4::node(1),
+        Ipv4Addr::new(224, 0, 0, 13),
+        PIM_PROTOCOL,
+        &[0x23, 0, 0, 0],
+    );
+    assert_eq!(out, ports(&[1, 3]));
+    assert!(lan.switch.router_ports(VLAN).is_empty());
+    // A truncated Hello option is a damaged message: nowhere.
+    let mut hello = vec![0x20, 0, 0, 0, 0, 1, 0, 9, 0];
+    let sum = checksum(&hello);
+    hello[2..4].copy_from_slice(&sum.to_be_bytes());
+    let out = lan.send_frame(
+        2,
+        Ipv4::node(1),
+        Ipv4Addr::new(224, 0, 0, 13),
+        PIM_PROTOCOL,
+        &hello,
+    );
+    assert!(out.is_empty());
+    assert_eq!(lan.switch.stats().bad_frames, 1);
+}
+
+#[test]
+fn mld_router_ports_from_multicast_router_advertisements() {
+    let mut lan = Lan6::new(1, 3, false, Lan6::default_config());
+    let from = Ipv6::node(1);
+    let ad = RouterDiscoveryBuilder::Advertisement {
+        advertisement_interval: 10,
+        query_interval: 125,
+        robustness_variable: 2,
+    };
+    let bytes = mrd::<Ipv6>(ad, from);
+    let out = lan.send_frame(3, from, Ipv6::ALL_SNOOPERS, 58, &bytes);
+    assert_eq!(out, ports(&[1, 2]));
+    assert_eq!(
+        lan.switch
+            .router_port_reasons(VLAN, PortId(3))
+            .collect::<Vec<_>>(),
+        [RouterPortReason::RouterAdvertisement]
+    );
+    lan.run_for(secs(31));
+    assert!(lan.switch.router_ports(VLAN).is_empty());
+}

@@ -840,7 +840,8 @@ impl<F: SnoopFamily, T: Timestamp> Switch<F, T> {
     // ----- Queries of the state -------------------------------------------------------------
 
     /// The ports a packet from `source` to `group`, received on `ingress` in `vlan`, is
-    /// forwarded to (RFC 4541 §2.1.2, §3): see [`SnoopEvent`] for the rule. A pure function of
+    /// forwarded to (RFC 4541 §2.1.2, §3): see [`SnoopEvent`] for the rule; a destination that
+    /// is not multicast is flooded, as bridging does (§2.1.2 (4)). A pure function of
     /// the state; the events describe it.
     #[must_use]
     pub fn ports_for(
