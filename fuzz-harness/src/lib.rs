@@ -24,7 +24,9 @@ pub mod gmp_sm;
 pub mod msdp;
 pub mod pim;
 pub mod pim_sm;
+pub mod proxy;
 pub mod seeds;
+pub mod snoop;
 
 /// A fuzz target: its name (as `cargo fuzz list` shows it) and its check.
 #[derive(Clone, Copy)]
@@ -72,6 +74,14 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "gmp_host",
         check: gmp_sm::gmp_host,
+    },
+    Target {
+        name: "igmp_snoop",
+        check: snoop::igmp_snoop,
+    },
+    Target {
+        name: "igmp_proxy",
+        check: proxy::igmp_proxy,
     },
     Target {
         name: "dvmrp_parse",

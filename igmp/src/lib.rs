@@ -85,6 +85,11 @@
 //! [`gmp::Gmp`]); IGMPv1/v2 and MLDv1 are compatibility modes of it, not copies. `T` is the
 //! caller's clock: `std::time::Instant`, or a `core::time::Duration` since any epoch.
 //!
+//! Built from those two, and not beside them: [`snoop::Switch`], an IGMP/MLD snooping switch
+//! (RFC 4541) for all the ports and VLANs of a bridge, whose per-port membership is a router
+//! that never queries; and [`proxy::Proxy`], an IGMP/MLD proxy (RFC 4605) with a host upstream
+//! and a router on each downstream interface.
+//!
 //! Every state machine of the crate family (IGMP/MLD here, PIM, DVMRP, MSDP) is driven the same
 //! way:
 //! 1. `new(config)`, then `enable(now, …)`. Commands (`join_group`, `set_filter`, `configure`,
@@ -172,4 +177,8 @@ pub mod gmp;
 #[cfg(feature = "alloc")]
 pub mod host;
 #[cfg(feature = "alloc")]
+pub mod proxy;
+#[cfg(feature = "alloc")]
 pub mod router;
+#[cfg(feature = "alloc")]
+pub mod snoop;

@@ -144,6 +144,8 @@ struct Election<A> {
 pub struct Router<F: Gmp, T> {
     config: RouterConfig<F>,
     enabled: bool,
+    /// Enabled with [`Router::enable_as_non_querier`]: never the querier, never sends.
+    non_querier_only: bool,
     election: Election<F::Addr>,
     /// The Robustness Variable in force: the configured one, or the querier's QRV (§4.1.6).
     robustness: u8,
@@ -174,6 +176,7 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         Self {
             config,
             enabled: false,
+            non_querier_only: false,
             election: Election {
                 querier: false,
                 other: None,
@@ -209,6 +212,26 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         self.become_querier(now, count.saturating_sub(1));
     }
 
+    /// Starts the protocol as a router that is never the querier and sends nothing: it keeps
+    /// the group records of the reports it is given, lowers their timers on the querier's
+    /// specific queries (§6.6.1) and adopts the querier's QRV and QQI (§4.1.6, §4.1.7), whatever
+    /// the querier's address. This is the Non-Querier state of §6.6.2 made permanent, as a
+    /// snooping switch keeps per-port membership (RFC 4541 §2.1.1) and a router that must not
+    /// query a link does.
+    pub fn enable_as_non_querier(&mut self, now: T) {
+        if self.enabled {
+            return;
+        }
+        self.enabled = true;
+        self.non_querier_only = true;
+        self.election = Election {
+            querier: false,
+            other: None,
+            startup_queries_left: 0,
+        };
+        let _ = now;
+    }
+
     /// Stops the protocol on the interface and forgets every group; the forwarding plane is
     /// told that nothing is forwarded any more. Pending transmissions are discarded.
     pub fn disable(&mut self) {
@@ -216,6 +239,7 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             return;
         }
         self.enabled = false;
+        self.non_querier_only = false;
         self.election = Election {
             querier: false,
             other: None,
@@ -262,8 +286,16 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         bytes: &[u8],
     ) -> Result<(), Error> {
         let received = F::parse(bytes, source, destination)?;
+        self.handle_received(now, source, received);
+        Ok(())
+    }
+
+    /// Handles a message already parsed with the codec ([`Codec::parse`](crate::gmp::codec::Codec::parse)),
+    /// as [`Router::handle_packet`] does: a caller that reads a message itself (a snooping switch,
+    /// which also decides where to forward it) parses it once and hands the view on.
+    pub fn handle_received(&mut self, now: T, source: F::Addr, received: Received<'_, F>) {
         if !self.enabled {
-            return Ok(());
+            return;
         }
         match received {
             Received::Query(fields, sources) => self.on_query(now, source, &fields, sources),
@@ -283,7 +315,37 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             }
             Received::Other => {}
         }
-        Ok(())
+    }
+
+    /// Handles one group record of a version 3 report (§6.4), without the report around it:
+    /// for a caller that decides record by record which interface's state a record goes to. The
+    /// rules of [`Router::handle_packet`] apply (compatibility mode, SSM, limits); the record is
+    /// not counted as a report received.
+    pub fn handle_group_record(
+        &mut self,
+        now: T,
+        record_type: RecordType,
+        group: F::Addr,
+        sources: impl Iterator<Item = F::Addr>,
+    ) {
+        if !self.enabled {
+            return;
+        }
+        if self.config.effective_version() < Version::V3 {
+            self.stats.ignored = self.stats.ignored.saturating_add(1);
+            return;
+        }
+        self.on_group_record(now, record_type, group, sources);
+    }
+
+    /// Deletes the record of `group` at once, with its timers, as if its last timer had expired:
+    /// the forwarding plane is told nothing is forwarded for it any more. Returns whether there
+    /// was one. An administrative clear, and a snooping switch's fast leave once the last host
+    /// it tracks on a port has left (RFC 4541 §2.1.1).
+    pub fn remove_group(&mut self, group: F::Addr) -> bool {
+        let present = self.groups.contains_key(&group);
+        self.delete_group(group);
+        present
     }
 
     /// Handles a message already decoded (from a simulation, or a parser of the caller's
@@ -324,6 +386,9 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
         while let Some((timer, _)) = self.timers.pop_expired(now) {
             match timer {
                 RouterTimer::GeneralQuery => self.on_general_query_timer(now),
+                RouterTimer::OtherQuerierPresent if self.non_querier_only => {
+                    self.election.other = None;
+                }
                 RouterTimer::OtherQuerierPresent => {
                     // §6.6.2: "When the Other Querier Present timer expires, the router MUST
                     // start acting as querier" (no startup queries: it was enabled before).
@@ -641,8 +706,9 @@ impl<F: Gmp, T: Timestamp> Router<F, T> {
             return;
         }
         self.stats.queries_received = self.stats.queries_received.saturating_add(1);
-        // Only a router with a lower address than ours is (or becomes) the querier.
-        if source >= self.config.address {
+        // Only a router with a lower address than ours is (or becomes) the querier; a router
+        // that is never the querier follows whoever queries.
+        if !self.non_querier_only && source >= self.config.address {
             return;
         }
         if general {
