@@ -113,15 +113,7 @@ pub(crate) fn queue_transmits<F: Gmp>(
 /// Max Response Time of zero from dividing by zero or scheduling at or before `now` (the fault
 /// behind Linux's CVE-2012-0207).
 pub(crate) fn random_delay(rng: &mut impl Rng, max: Duration, unit: Duration) -> Duration {
-    let low = u64::try_from(unit.as_nanos()).unwrap_or(u64::MAX);
-    let high = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
-    let Some(span) = high.checked_sub(low).filter(|span| *span > 0) else {
-        return unit;
-    };
-    // Lemire's multiply-shift: uniform in [0, span) without a division.
-    let product = u128::from(rng.next_u64()).wrapping_mul(u128::from(span));
-    let offset = u64::try_from(product.checked_shr(64).unwrap_or(0)).unwrap_or(0);
-    Duration::from_nanos(low.saturating_add(offset))
+    mcast_addr::random::uniform_delay(rng, unit, max)
 }
 
 #[cfg(test)]
