@@ -1595,3 +1595,83 @@ fn membership_events_of_the_igmp_router_feed_local_membership() {
     );
     assert_eq!(l.route(G, None), None);
 }
+
+#[test]
+fn rpf_neighbor_is_matched_by_its_secondary_address() {
+    let mut l = lab(6);
+    // The upstream neighbor lists 10.0.2.20 as a secondary address; the MRIB names it.
+    let hello = default_hello(1, 22).with(mcast_pim::wire::HelloOptionRepr::AddressList(vec![a(
+        "10.0.2.20",
+    )]));
+    l.hello_with(UP, UPSTREAM, hello);
+    l.mrib("10.9.9.0/24", UP, "10.0.2.20", 10);
+    l.clear();
+    l.member(DOWN, G, LocalMembership::Exclude(vec![]));
+    let j = l.sent(true, SourceTree::StarGroup, RP);
+    assert_eq!(j.len(), 1);
+    assert_eq!(
+        j[0].1.upstream,
+        a(UPSTREAM),
+        "NBR() maps the secondary address to the primary"
+    );
+}
+
+#[test]
+fn passive_interface_serves_members_but_speaks_no_pim() {
+    let mut l = lab(7);
+    let cfg = InterfaceConfig {
+        passive: true,
+        ..InterfaceConfig::default()
+    };
+    l.iface(9, "10.0.9.1", 24, cfg);
+    l.run_for(secs(60));
+    assert!(
+        l.hellos().iter().all(|h| h.1 != 9),
+        "no Hello on a passive interface"
+    );
+    l.neighbor(9, "10.0.9.2", 5);
+    assert_eq!(l.router.neighbors(9).count(), 0, "PIM ignored there");
+    assert!(l.router.i_am_dr(9));
+    l.member(9, G, LocalMembership::Exclude(vec![]));
+    assert_eq!(l.route(G, None), Some((Some(UP), vec![9])));
+}
+
+#[test]
+fn many_joins_are_split_to_the_interface_mtu() {
+    let mut l = Lab::new(config(), 8);
+    l.iface(DOWN, ME_DOWN, 24, InterfaceConfig::default());
+    let small = InterfaceConfig {
+        mtu: 576,
+        ..InterfaceConfig::default()
+    };
+    l.iface(UP, "10.0.2.1", 24, small);
+    l.mrib("10.8.0.0/16", UP, UPSTREAM, 20);
+    l.hello_with(DOWN, "10.0.1.2", default_hello(0, 11));
+    l.neighbor(UP, UPSTREAM, 22);
+    l.run_for(secs(6));
+    l.clear();
+    let sources: Vec<_> = (0..300u16)
+        .map(|i| std::net::Ipv4Addr::new(10, 8, (i >> 8) as u8, i as u8))
+        .collect();
+    l.member(DOWN, G, LocalMembership::Include(sources));
+    let jps: Vec<_> = l
+        .out
+        .iter()
+        .filter(|(_, t)| {
+            t.interface == Some(UP)
+                && matches!(
+                    t.parse().unwrap().message,
+                    mcast_pim::wire::Message::JoinPrune(_)
+                )
+        })
+        .collect();
+    assert!(jps.len() > 1);
+    assert!(jps.iter().all(|(_, t)| t.payload.len() + 20 <= 576));
+    assert_eq!(
+        l.entries()
+            .iter()
+            .filter(|(_, e)| e.join && e.tree == SourceTree::SourceGroup)
+            .count(),
+        300
+    );
+}
