@@ -89,6 +89,9 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod speaker;
 pub mod stream;
 pub mod wire;
 
