@@ -255,7 +255,11 @@ impl SaCache {
     fn find_next_due(&self) -> Option<u32> {
         (0..=self.period)
             .map(|offset| self.cursor.saturating_add(offset))
-            .find(|second| self.wheel.get(self.slot(*second)).is_some_and(|k| !k.is_empty()))
+            .find(|second| {
+                self.wheel
+                    .get(self.slot(*second))
+                    .is_some_and(|k| !k.is_empty())
+            })
     }
 
     /// The earliest second at which [`SaCache::expire`] may have work.
@@ -285,7 +289,10 @@ impl SaCache {
     pub(crate) fn wheel_capacity_bytes(&self) -> usize {
         self.wheel
             .iter()
-            .map(|slot| slot.capacity().saturating_mul(core::mem::size_of::<SaKey>()))
+            .map(|slot| {
+                slot.capacity()
+                    .saturating_mul(core::mem::size_of::<SaKey>())
+            })
             .fold(0, usize::saturating_add)
     }
 }

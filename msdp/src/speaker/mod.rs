@@ -360,10 +360,7 @@ impl Peer {
             return false;
         }
         self.output.resize(start.saturating_add(len), 0);
-        let written = self
-            .output
-            .get_mut(start..)
-            .map(|tail| message.emit(tail));
+        let written = self.output.get_mut(start..).map(|tail| message.emit(tail));
         if matches!(written, Some(Ok(_))) {
             true
         } else {
@@ -417,9 +414,7 @@ fn packet_matches(packet: &[u8], source: Ipv4Addr, group: Ipv4Addr) -> bool {
     let version = packet.first().map(|b| b >> 4);
     let src = packet.get(12..16);
     let dst = packet.get(16..20);
-    version == Some(4)
-        && src == Some(&source.octets()[..])
-        && dst == Some(&group.octets()[..])
+    version == Some(4) && src == Some(&source.octets()[..]) && dst == Some(&group.octets()[..])
 }
 
 /// The MSDP speaker of one instance, for all its peerings (see the module documentation).
@@ -566,8 +561,7 @@ impl<T: Timestamp> Speaker<T> {
     /// Sets the peer-RPF route towards `prefix/len` (RFC 3618 §10.1.2), replacing any route of
     /// that prefix. Returns false if the table is full (counted).
     pub fn set_rpf_route(&mut self, prefix: Ipv4Addr, len: u8, route: RpfRoute) -> bool {
-        if !self.rpf.contains(prefix, len) && self.rpf.len() >= self.config.limits.max_rpf_routes
-        {
+        if !self.rpf.contains(prefix, len) && self.rpf.len() >= self.config.limits.max_rpf_routes {
             bump(&mut self.stats.routes_over_limit);
             return false;
         }
@@ -618,8 +612,7 @@ impl<T: Timestamp> Speaker<T> {
             self.config.connect_retry_period.max(MIN_PERIOD),
         );
         self.set_state(peer, PeerState::Connecting);
-        self.events
-            .push_back(SpeakerEvent::Connect { peer, local });
+        self.events.push_back(SpeakerEvent::Connect { peer, local });
     }
 
     /// A3: TCP passive open.
@@ -797,10 +790,8 @@ impl<T: Timestamp> Speaker<T> {
             if state == PeerState::Established {
                 p.decoder.take()
             } else {
-                p.stats.bytes_unexpected = p
-                    .stats
-                    .bytes_unexpected
-                    .saturating_add(bytes.len() as u64);
+                p.stats.bytes_unexpected =
+                    p.stats.bytes_unexpected.saturating_add(bytes.len() as u64);
                 None
             }
         });
@@ -874,8 +865,11 @@ impl<T: Timestamp> Speaker<T> {
     /// the first rule that some Established peer satisfies decides.
     #[must_use]
     pub fn peer_rpf(&self, rp: Ipv4Addr) -> Option<(Ipv4Addr, RpfRule)> {
-        let established =
-            |a: &Ipv4Addr| self.peers.get(a).is_some_and(|p| p.state == PeerState::Established);
+        let established = |a: &Ipv4Addr| {
+            self.peers
+                .get(a)
+                .is_some_and(|p| p.state == PeerState::Established)
+        };
         // (i) N == R.
         if established(&rp) {
             return Some((rp, RpfRule::OriginatingRp));
@@ -1053,9 +1047,11 @@ impl<T: Timestamp> Speaker<T> {
                 (entries, data)
             } else {
                 filtered.clear();
-                filtered.extend(entries.iter().filter(|e| {
-                    filter.permits(e.source_address(), e.group_address(), rp)
-                }));
+                filtered.extend(
+                    entries
+                        .iter()
+                        .filter(|e| filter.permits(e.source_address(), e.group_address(), rp)),
+                );
                 let dropped = entries.len().saturating_sub(filtered.len()) as u64;
                 peer.stats.entries_filtered_out =
                     peer.stats.entries_filtered_out.saturating_add(dropped);
@@ -1475,7 +1471,9 @@ impl<T: Timestamp> Speaker<T> {
 
     /// The SA cache, in (group, source, RP) order.
     pub fn sa_cache(&self) -> impl Iterator<Item = CachedSa<T>> + '_ {
-        self.cache.iter().map(|(key, entry)| self.cached(key, entry.deadline, entry.peer))
+        self.cache
+            .iter()
+            .map(|(key, entry)| self.cached(key, entry.deadline, entry.peer))
     }
 
     /// The SA cache entries of `group`, in (source, RP) order.
@@ -1551,6 +1549,3 @@ fn random_up_to(rng: &mut impl Rng, max: Duration) -> Duration {
     let offset = u64::try_from(product.checked_shr(64).unwrap_or(0)).unwrap_or(0);
     Duration::from_nanos(offset.saturating_add(1).min(high.max(1)))
 }
-
-#[cfg(test)]
-mod tests;

@@ -84,7 +84,12 @@ impl RpfTable {
     }
 
     /// Sets the route for `prefix/len` (host bits ignored); returns the route it replaced.
-    pub(crate) fn insert(&mut self, prefix: Ipv4Addr, len: u8, route: RpfRoute) -> Option<RpfRoute> {
+    pub(crate) fn insert(
+        &mut self,
+        prefix: Ipv4Addr,
+        len: u8,
+        route: RpfRoute,
+    ) -> Option<RpfRoute> {
         let len = len.min(32);
         self.lengths |= 1u64 << len;
         self.routes
@@ -105,7 +110,8 @@ impl RpfTable {
 
     pub(crate) fn contains(&self, prefix: Ipv4Addr, len: u8) -> bool {
         let len = len.min(32);
-        self.routes.contains_key(&(len, prefix.to_bits() & mask(len)))
+        self.routes
+            .contains_key(&(len, prefix.to_bits() & mask(len)))
     }
 
     /// The route of the longest prefix holding `address`.
@@ -139,7 +145,10 @@ mod tests {
         let rp = Ipv4Addr::new(192, 0, 2, 200);
         assert_eq!(table.lookup(rp), Some(&route(3)));
         assert_eq!(table.lookup(Ipv4Addr::new(192, 0, 2, 1)), Some(&route(2)));
-        assert_eq!(table.remove(Ipv4Addr::new(192, 0, 2, 128), 25), Some(route(3)));
+        assert_eq!(
+            table.remove(Ipv4Addr::new(192, 0, 2, 128), 25),
+            Some(route(3))
+        );
         assert_eq!(table.lookup(rp), Some(&route(2)));
         table.remove(Ipv4Addr::new(192, 0, 2, 0), 24);
         assert_eq!(table.lookup(rp), Some(&route(1)));
