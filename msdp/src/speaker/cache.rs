@@ -112,7 +112,7 @@ impl SaCache {
     pub(crate) fn new(period: u32, hold_down: u32) -> Self {
         let period = period.max(1);
         let mut wheel = Vec::new();
-        wheel.resize_with(period as usize + 1, Vec::new);
+        wheel.resize_with((period as usize).saturating_add(1), Vec::new);
         Self {
             entries: BTreeMap::new(),
             wheel,
@@ -137,7 +137,9 @@ impl SaCache {
     }
 
     fn slot(&self, second: u32) -> usize {
-        (second % self.period.saturating_add(1)) as usize
+        second
+            .checked_rem(self.period.saturating_add(1))
+            .unwrap_or(0) as usize
     }
 
     fn queue(&mut self, key: SaKey, deadline: u32) {
@@ -237,10 +239,10 @@ impl SaCache {
             }
             // Give the (now empty) allocation back to the slot it came from, if it is still
             // empty, so that slots keep their capacity from one turn of the wheel to the next.
-            if let Some(current) = self.wheel.get_mut(slot) {
-                if current.is_empty() {
-                    *current = keys;
-                }
+            if let Some(current) = self.wheel.get_mut(slot)
+                && current.is_empty()
+            {
+                *current = keys;
             }
             if second >= end {
                 break;

@@ -577,12 +577,12 @@ impl<T: Timestamp> Speaker<T> {
     // ----- The peer machine -----------------------------------------------------------------
 
     fn set_state(&mut self, peer: Ipv4Addr, state: PeerState) {
-        if let Some(p) = self.peers.get_mut(&peer) {
-            if p.state != state {
-                p.state = state;
-                self.events
-                    .push_back(SpeakerEvent::PeerStateChanged { peer, state });
-            }
+        if let Some(p) = self.peers.get_mut(&peer)
+            && p.state != state
+        {
+            p.state = state;
+            self.events
+                .push_back(SpeakerEvent::PeerStateChanged { peer, state });
         }
     }
 
@@ -801,19 +801,15 @@ impl<T: Timestamp> Speaker<T> {
         let mut input = bytes;
         let mut close = None;
         loop {
-            match decoder.decode(input) {
-                Ok((used, message)) => {
-                    input = input.get(used..).unwrap_or_default();
-                    let Some(message) = message else { break };
-                    if let Some(reason) = self.on_message(now, peer, &message) {
-                        close = Some(reason);
-                        break;
-                    }
-                }
-                Err(_) => {
-                    close = Some(CloseReason::TlvFormatError);
-                    break;
-                }
+            let Ok((used, message)) = decoder.decode(input) else {
+                close = Some(CloseReason::TlvFormatError);
+                break;
+            };
+            input = input.get(used..).unwrap_or_default();
+            let Some(message) = message else { break };
+            if let Some(reason) = self.on_message(now, peer, &message) {
+                close = Some(reason);
+                break;
             }
         }
         if let Some(reason) = close {
@@ -987,22 +983,24 @@ impl<T: Timestamp> Speaker<T> {
         }
         // The data packet belongs to the last entry (§12.2.1); it goes on only with it.
         let mut data: &[u8] = &[];
-        if flood && last_accepted && !sa.encapsulated_data.is_empty() {
-            if let Some(entry) = sa.entries.last() {
-                let (source, group) = (entry.source_address(), entry.group_address());
-                if packet_matches(sa.encapsulated_data, source, group) {
-                    data = sa.encapsulated_data;
-                    if interest.contains(&group) {
-                        events.push_back(SpeakerEvent::EncapsulatedData {
-                            rp,
-                            source,
-                            group,
-                            packet: data.to_vec(),
-                        });
-                    }
-                } else {
-                    bump(&mut pstats.data_mismatch);
+        if flood
+            && last_accepted
+            && !sa.encapsulated_data.is_empty()
+            && let Some(entry) = sa.entries.last()
+        {
+            let (source, group) = (entry.source_address(), entry.group_address());
+            if packet_matches(sa.encapsulated_data, source, group) {
+                data = sa.encapsulated_data;
+                if interest.contains(&group) {
+                    events.push_back(SpeakerEvent::EncapsulatedData {
+                        rp,
+                        source,
+                        group,
+                        packet: data.to_vec(),
+                    });
                 }
+            } else {
+                bump(&mut pstats.data_mismatch);
             }
         }
         self.schedule_sg_state();

@@ -74,7 +74,7 @@ const fn mask(len: u8) -> u32 {
     match len {
         0 => 0,
         32.. => u32::MAX,
-        n => u32::MAX << (32 - n as u32),
+        n => u32::MAX << (32u32.saturating_sub(n as u32)),
     }
 }
 
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn longest_prefix_wins_and_removal_falls_back() {
         let mut table = RpfTable::default();
-        table.insert(Ipv4Addr::new(0, 0, 0, 0), 0, route(1));
+        table.insert(Ipv4Addr::UNSPECIFIED, 0, route(1));
         table.insert(Ipv4Addr::new(192, 0, 2, 77), 24, route(2));
         table.insert(Ipv4Addr::new(192, 0, 2, 128), 25, route(3));
         let rp = Ipv4Addr::new(192, 0, 2, 200);

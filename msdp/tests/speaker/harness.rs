@@ -272,16 +272,16 @@ impl Net {
                     match e {
                         SpeakerEvent::Connect { peer, .. } => {
                             let now = self.now;
-                            if let Some(other) = self.nodes.get_mut(&peer) {
-                                if other.peer_state(*id) == Some(PeerState::Listen) {
-                                    other.handle_connected(now, *id).unwrap();
-                                    self.nodes
-                                        .get_mut(id)
-                                        .unwrap()
-                                        .handle_connected(now, peer)
-                                        .unwrap();
-                                    continue;
-                                }
+                            if let Some(other) = self.nodes.get_mut(&peer)
+                                && other.peer_state(*id) == Some(PeerState::Listen)
+                            {
+                                other.handle_connected(now, *id).unwrap();
+                                self.nodes
+                                    .get_mut(id)
+                                    .unwrap()
+                                    .handle_connected(now, peer)
+                                    .unwrap();
+                                continue;
                             }
                             self.nodes
                                 .get_mut(id)
@@ -291,10 +291,10 @@ impl Net {
                         }
                         SpeakerEvent::Close { peer, .. } => {
                             let now = self.now;
-                            if let Some(other) = self.nodes.get_mut(&peer) {
-                                if other.peer_state(*id) == Some(PeerState::Established) {
-                                    other.handle_closed(now, *id).unwrap();
-                                }
+                            if let Some(other) = self.nodes.get_mut(&peer)
+                                && other.peer_state(*id) == Some(PeerState::Established)
+                            {
+                                other.handle_closed(now, *id).unwrap();
                             }
                         }
                         other => self.log.entry(*id).or_default().push(other),
@@ -333,7 +333,7 @@ impl Net {
             let next = self
                 .nodes
                 .values()
-                .filter_map(|s| s.poll_timeout())
+                .filter_map(Speaker::poll_timeout)
                 .min()
                 .filter(|t| *t <= until);
             let Some(next) = next else { break };

@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use mcast_msdp::speaker::{MeshGroup, PeerState, SpeakerEvent};
+use mcast_msdp::speaker::{MeshGroup, PeerConfig, PeerState, SpeakerEvent};
 
 use crate::harness::*;
 
@@ -19,7 +19,7 @@ fn anycast(chunk: Option<usize>) -> Net {
     for (x, y) in [(rp_a, rp_b), (rp_a, rp_c), (rp_b, rp_c)] {
         net.peer(x, y, |c| c.in_mesh_group(MeshGroup(1)));
     }
-    net.peer(rp_b, d, |c| c.default_peer());
+    net.peer(rp_b, d, PeerConfig::default_peer);
     net.pump();
     for (x, y) in [(rp_a, rp_b), (rp_a, rp_c), (rp_b, rp_c), (rp_b, d)] {
         assert_eq!(net.node(x).peer_state(y), Some(PeerState::Established));
@@ -120,8 +120,8 @@ fn a_full_mesh_without_mesh_groups_stops_loops_by_peer_rpf() {
 fn a_chain_of_domains_with_default_peers_carries_sas_both_ways() {
     let (x, y, z) = (a(1), a(2), a(3));
     let mut net = Net::new(&[x, y, z]);
-    net.peer(x, y, |c| c.default_peer());
-    net.peer(y, z, |c| c.default_peer());
+    net.peer(x, y, PeerConfig::default_peer);
+    net.peer(y, z, PeerConfig::default_peer);
     net.pump();
     let now = net.now;
     net.node(x)
@@ -139,7 +139,7 @@ fn a_chain_of_domains_with_default_peers_carries_sas_both_ways() {
 fn a_peering_that_goes_down_comes_back_and_readvertises() {
     let (x, y) = (a(1), a(2));
     let mut net = Net::new(&[x, y]);
-    net.peer(x, y, |c| c.default_peer());
+    net.peer(x, y, PeerConfig::default_peer);
     net.pump();
     let now = net.now;
     net.node(y)
