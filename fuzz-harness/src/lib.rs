@@ -21,6 +21,7 @@ pub mod dvmrp;
 pub mod gmp;
 pub mod gmp_sm;
 pub mod msdp;
+pub mod msdp_sm;
 pub mod pim;
 pub mod seeds;
 
@@ -94,6 +95,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "msdp_roundtrip",
         check: msdp::msdp_roundtrip,
+    },
+    Target {
+        name: "msdp_speaker",
+        check: msdp_sm::msdp_speaker,
     },
     Target {
         name: "pim_parse_ipv4",
