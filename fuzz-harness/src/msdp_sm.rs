@@ -148,7 +148,9 @@ fn packet(source: Ipv4Addr, group: Ipv4Addr) -> Vec<u8> {
 
 fn emit(message: &Message<'_>) -> Vec<u8> {
     let mut bytes = vec![0; message.buffer_len()];
-    message.emit(&mut bytes).expect("a message built here emits");
+    message
+        .emit(&mut bytes)
+        .expect("a message built here emits");
     bytes
 }
 
@@ -190,7 +192,11 @@ fn check_transmit(bytes: &[u8]) {
             other => panic!("a speaker never sends {other}"),
         }
     }
-    assert_eq!(decoder.buffered_len(), 0, "transmitted bytes end inside a message");
+    assert_eq!(
+        decoder.buffered_len(),
+        0,
+        "transmitted bytes end inside a message"
+    );
 }
 
 /// The MSDP speaker under an arbitrary scenario (see the module documentation).
@@ -376,7 +382,10 @@ pub fn msdp_speaker(data: &[u8]) {
         // Limits.
         assert!(speaker.sa_cache_len() <= cache_limit);
         for (peer, limit) in &peer_limits {
-            assert!(speaker.sa_cache_len_from(*peer) <= *limit, "over the limit of {peer}");
+            assert!(
+                speaker.sa_cache_len_from(*peer) <= *limit,
+                "over the limit of {peer}"
+            );
         }
         assert!(speaker.local_sources().count() <= 6);
         // Output: whole messages, to Established peers only.
@@ -416,7 +425,10 @@ pub fn msdp_speaker(data: &[u8]) {
         assert_eq!(joined_by_events, expected);
         // No entry outlives its SG-State timer.
         for entry in speaker.sa_cache() {
-            assert!(entry.expires.is_some_and(|t| t > now), "{entry:?} at {now:?}");
+            assert!(
+                entry.expires.is_some_and(|t| t > now),
+                "{entry:?} at {now:?}"
+            );
         }
     }
 }

@@ -420,6 +420,58 @@ fn packet_matches(packet: &[u8], source: Ipv4Addr, group: Ipv4Addr) -> bool {
 /// The MSDP speaker of one instance, for all its peerings (see the module documentation).
 ///
 /// `T` is the caller's clock ([`Timestamp`]).
+///
+/// # Example
+///
+/// Two RPs of different domains peer; the first learns a source by a PIM Register, the
+/// second has receivers for the group and joins the source:
+///
+/// ```
+/// use core::net::Ipv4Addr;
+/// use core::time::Duration;
+/// use mcast_msdp::speaker::{PeerConfig, Speaker, SpeakerConfig, SpeakerEvent};
+/// # struct Rng(u64);
+/// # impl rand_core::TryRng for Rng {
+/// #     type Error = core::convert::Infallible;
+/// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok(self.try_next_u64()? as u32) }
+/// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+/// #         self.0 ^= self.0 << 13; self.0 ^= self.0 >> 7; self.0 ^= self.0 << 17; Ok(self.0)
+/// #     }
+/// #     fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), Self::Error> { d.fill(0); Ok(()) }
+/// # }
+/// # let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+///
+/// let (rp_a, rp_b) = (Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(198, 51, 100, 1));
+/// let (source, group) = (Ipv4Addr::new(192, 0, 2, 10), Ipv4Addr::new(239, 1, 2, 3));
+/// let now = Duration::ZERO;
+/// let mut a = Speaker::new(now, SpeakerConfig::new(rp_a));
+/// let mut b = Speaker::new(now, SpeakerConfig::new(rp_b));
+/// // Each is the other's only peer: a default peer (RFC 3618 §10.1.3 rule (v)).
+/// a.add_peer(now, PeerConfig::new(rp_b, rp_a).default_peer())?;
+/// b.add_peer(now, PeerConfig::new(rp_a, rp_b).default_peer())?;
+///
+/// // A has the lower address: it connects; B listens. The caller's TCP succeeds.
+/// assert!(core::iter::from_fn(|| a.poll_event())
+///     .any(|e| matches!(e, SpeakerEvent::Connect { peer, .. } if peer == rp_b)));
+/// a.handle_connected(now, rp_b)?;
+/// b.handle_connected(now, rp_a)?;
+///
+/// // B's RP has (*,G) receivers; A's RP gets a Register from the source.
+/// b.set_star_g_interest(now, group, true);
+/// a.add_local_source(now, &mut rng, source, group, &[]);
+///
+/// // The TCP streams: whatever one writes, the other reads.
+/// while let Some(t) = a.poll_transmit() {
+///     b.handle_bytes(now, rp_a, &t.bytes)?;
+/// }
+/// while let Some(t) = b.poll_transmit() {
+///     a.handle_bytes(now, rp_b, &t.bytes)?;
+/// }
+/// assert!(core::iter::from_fn(|| b.poll_event())
+///     .any(|e| e == SpeakerEvent::JoinSource { source, group }));
+/// assert_eq!(b.sa_cache_entry(source, group, rp_a).unwrap().peer, rp_a);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Speaker<T> {
     config: SpeakerConfig,
