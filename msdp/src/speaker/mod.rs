@@ -16,16 +16,16 @@
 //!
 //! | state | event | action | next |
 //! |---|---|---|---|
-//! | Disabled | enable (E1) | compare addresses (A1) | Inactive, then at once: |
-//! | Inactive | own address lower (E2) | TCP active open, ConnectRetry (A2) | Connecting |
-//! | Inactive | own address higher (E3) | TCP passive open (A3) | Listen |
-//! | Connecting | ConnectRetry expires (E6) | abort, open again, ConnectRetry (A9) | Connecting |
-//! | Connecting | TCP established (E4) | clear ConnectRetry, KeepAlive, Hold and KeepAlive timers (A4) | Established |
-//! | Listen | TCP established (E5) | KeepAlive, Hold and KeepAlive timers (A5) | Established |
+//! | Disabled | enable | compare addresses | Inactive, then at once: |
+//! | Inactive | own address lower | TCP active open, ConnectRetry | Connecting |
+//! | Inactive | own address higher | TCP passive open | Listen |
+//! | Connecting | ConnectRetry expires | abort, open again, ConnectRetry | Connecting |
+//! | Connecting | TCP established | clear ConnectRetry; send KeepAlive; start Hold and KeepAlive timers | Established |
+//! | Listen | TCP established | send KeepAlive; start Hold and KeepAlive timers | Established |
 //! | Established | KeepAlive timer expires | send KeepAlive | Established |
 //! | Established | any message | reset the Hold timer (§5.4), process it | Established |
-//! | Established | Hold timer expires, TLV format error, Notification, TCP closed | close (A8) | Inactive |
-//! | Connecting, Listen, Established | disable (E7) | abort or close (A6, A7, A8) | Disabled |
+//! | Established | Hold timer expires, TLV format error, Notification, TCP closed | close | Inactive |
+//! | Connecting, Listen, Established | disable | abort or close | Disabled |
 //!
 //! From Inactive after a close, the active side opens again when ConnectRetry expires (§5.6:
 //! the timer takes the lower-address peer "from INACTIVE to CONNECTING"); the passive side
@@ -108,15 +108,15 @@ pub enum PeerState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CloseReason {
-    /// The peering was disabled or removed (E7).
+    /// The peering was disabled or removed.
     Disabled,
-    /// No message from the peer for [HoldTime-Period] (E8, §5.4).
+    /// No message from the peer for [HoldTime-Period] (§5.4).
     HoldTimerExpired,
-    /// A TLV format error in the peer's stream (E9, §13: "the session SHOULD be reset").
+    /// A TLV format error in the peer's stream (§13: "the session SHOULD be reset").
     TlvFormatError,
     /// The peer sent a Notification (Type 5 of the pre-RFC drafts), which reports an error.
     NotificationReceived,
-    /// ConnectRetry expired while connecting (E6, A9): abort the attempt; a new
+    /// ConnectRetry expired while connecting: abort the attempt; a new
     /// [`SpeakerEvent::Connect`] follows.
     ConnectRetry,
 }
@@ -125,7 +125,7 @@ pub enum CloseReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SpeakerEvent {
-    /// Open a TCP connection from `local` to `peer`, port [`TCP_PORT`] (A2, A9), and report
+    /// Open a TCP connection from `local` to `peer`, port [`TCP_PORT`], and report
     /// the outcome with [`Speaker::handle_connected`] or [`Speaker::handle_connect_failed`].
     Connect {
         /// The peer.
@@ -133,7 +133,7 @@ pub enum SpeakerEvent {
         /// The local address to bind.
         local: Ipv4Addr,
     },
-    /// Accept a TCP connection from `peer` to `local`, port [`TCP_PORT`] (A3), and report it
+    /// Accept a TCP connection from `peer` to `local`, port [`TCP_PORT`], and report it
     /// with [`Speaker::handle_connected`]. Connections from an address that is not a peer in
     /// this state are refused by the caller.
     Listen {
@@ -142,8 +142,8 @@ pub enum SpeakerEvent {
         /// The local address the peer connects to.
         local: Ipv4Addr,
     },
-    /// Close the connection with `peer`, or abandon the attempt or the listening (A6, A7,
-    /// A8). Bytes not yet written are discarded.
+    /// Close the connection with `peer`, or abandon the attempt or the listening.
+    /// Bytes not yet written are discarded.
     Close {
         /// The peer.
         peer: Ipv4Addr,
@@ -543,7 +543,7 @@ impl<T: Timestamp> Speaker<T> {
 
     // ----- Configuration --------------------------------------------------------------------
 
-    /// Adds a peering and enables it (RFC 3618 §11, E1): the lower address connects at once
+    /// Adds a peering and enables it (RFC 3618 §11): the lower address connects at once
     /// ([`SpeakerEvent::Connect`]), the higher listens ([`SpeakerEvent::Listen`]).
     ///
     /// # Errors
@@ -571,7 +571,7 @@ impl<T: Timestamp> Speaker<T> {
         Ok(())
     }
 
-    /// Removes a peering, closing its connection first (E7). Its SA cache entries stay until
+    /// Removes a peering, closing its connection first. Its SA cache entries stay until
     /// their SG-State timers expire. Returns whether it existed.
     pub fn remove_peer(&mut self, now: T, peer: Ipv4Addr) -> bool {
         if !self.peers.contains_key(&peer) {
@@ -582,7 +582,7 @@ impl<T: Timestamp> Speaker<T> {
         true
     }
 
-    /// Enables (E1) or disables (E7) a peering. Returns whether the peer exists.
+    /// Enables or disables a peering. Returns whether the peer exists.
     pub fn set_peer_enabled(&mut self, now: T, peer: Ipv4Addr, enabled: bool) -> bool {
         let Some(state) = self.peers.get(&peer).map(|p| p.state) else {
             return false;
@@ -638,7 +638,7 @@ impl<T: Timestamp> Speaker<T> {
         }
     }
 
-    /// E1 then A1: Disabled → Inactive, then E2 or E3 at once.
+    /// Enabling: Disabled → Inactive, then at once Connecting or Listen by the addresses.
     fn enable(&mut self, now: T, peer: Ipv4Addr) {
         self.set_state(peer, PeerState::Inactive);
         let Some(p) = self.peers.get(&peer) else {
@@ -651,7 +651,7 @@ impl<T: Timestamp> Speaker<T> {
         }
     }
 
-    /// A2 / A9: TCP active open, ConnectRetry set.
+    /// TCP active open, ConnectRetry set.
     fn connect(&mut self, now: T, peer: Ipv4Addr) {
         let Some(p) = self.peers.get_mut(&peer) else {
             return;
@@ -667,7 +667,7 @@ impl<T: Timestamp> Speaker<T> {
         self.events.push_back(SpeakerEvent::Connect { peer, local });
     }
 
-    /// A3: TCP passive open.
+    /// TCP passive open.
     fn listen(&mut self, peer: Ipv4Addr) {
         let Some(local) = self.peers.get(&peer).map(|p| p.config.local_address) else {
             return;
@@ -688,7 +688,7 @@ impl<T: Timestamp> Speaker<T> {
         }
     }
 
-    /// E7: A6 (Connecting), A7 (Listen) or A8 (Established), then Disabled.
+    /// Disabling: abort the attempt (Connecting), stop listening (Listen) or close (Established), then Disabled.
     fn disable(&mut self, _now: T, peer: Ipv4Addr) {
         let Some(state) = self.peers.get(&peer).map(|p| p.state) else {
             return;
@@ -706,7 +706,7 @@ impl<T: Timestamp> Speaker<T> {
         self.set_state(peer, PeerState::Disabled);
     }
 
-    /// A8 from Established (or a failed connection): Inactive; the active side waits for
+    /// Closing from Established: Inactive; the active side waits for
     /// ConnectRetry, the passive side listens again.
     fn go_down(&mut self, now: T, peer: Ipv4Addr, reason: Option<CloseReason>) {
         if let Some(reason) = reason {
@@ -735,8 +735,8 @@ impl<T: Timestamp> Speaker<T> {
             .ok_or(PeerError::UnknownPeer(peer))
     }
 
-    /// The TCP connection with `peer` is up (E4 from Connecting, E5 from Listen): the speaker
-    /// sends a KeepAlive, starts the KeepAlive and Hold timers (A4, A5) and advertises the
+    /// The TCP connection with `peer` is up (from Connecting or Listen): the speaker
+    /// sends a KeepAlive, starts the KeepAlive and Hold timers and advertises the
     /// domain's sources at once (§5.2).
     ///
     /// # Errors
@@ -780,7 +780,7 @@ impl<T: Timestamp> Speaker<T> {
         Ok(())
     }
 
-    /// The peer closed the TCP connection, or it broke (A8): the peering goes Inactive, to
+    /// The peer closed the TCP connection, or it broke: the peering goes Inactive, to
     /// connect again when ConnectRetry expires (active side) or to listen again (passive).
     ///
     /// # Errors
@@ -1388,7 +1388,7 @@ impl<T: Timestamp> Speaker<T> {
             match timer {
                 SpeakerTimer::ConnectRetry(peer) => match self.peers.get(&peer).map(|p| p.state) {
                     Some(PeerState::Connecting) => {
-                        // E6 / A9.
+                        // Abort the attempt and open again.
                         self.events.push_back(SpeakerEvent::Close {
                             peer,
                             reason: CloseReason::ConnectRetry,

@@ -11,7 +11,7 @@ const LOWER: std::net::Ipv4Addr = a(9); // we are lower: active
 const HIGHER: std::net::Ipv4Addr = a(1); // we are higher: passive
 
 #[test]
-fn e1_e2_enable_with_the_lower_address_connects_and_sets_connect_retry() {
+fn enable_with_the_lower_address_connects_and_sets_connect_retry() {
     let mut s = speaker(ME);
     s.add_peer(secs(3), PeerConfig::new(LOWER, ME)).unwrap();
     assert_eq!(
@@ -39,7 +39,7 @@ fn e1_e2_enable_with_the_lower_address_connects_and_sets_connect_retry() {
 }
 
 #[test]
-fn e1_e3_enable_with_the_higher_address_listens() {
+fn enable_with_the_higher_address_listens() {
     let mut s = speaker(ME);
     s.add_peer(secs(3), PeerConfig::new(HIGHER, ME)).unwrap();
     assert_eq!(
@@ -63,7 +63,7 @@ fn e1_e3_enable_with_the_higher_address_listens() {
 }
 
 #[test]
-fn e6_a9_connect_retry_expiry_aborts_and_opens_again() {
+fn connect_retry_expiry_aborts_and_opens_again() {
     let mut s = speaker(ME);
     s.add_peer(secs(0), PeerConfig::new(LOWER, ME)).unwrap();
     events(&mut s);
@@ -94,7 +94,7 @@ fn e6_a9_connect_retry_expiry_aborts_and_opens_again() {
 }
 
 #[test]
-fn e4_a4_established_from_connecting_sends_keepalive_and_starts_timers() {
+fn established_from_connecting_sends_keepalive_and_starts_timers() {
     let mut s = speaker(ME);
     s.add_peer(secs(0), PeerConfig::new(LOWER, ME)).unwrap();
     events(&mut s);
@@ -113,7 +113,7 @@ fn e4_a4_established_from_connecting_sends_keepalive_and_starts_timers() {
 }
 
 #[test]
-fn e5_a5_established_from_listen_sends_keepalive_and_starts_timers() {
+fn established_from_listen_sends_keepalive_and_starts_timers() {
     let mut s = speaker(ME);
     s.add_peer(secs(0), PeerConfig::new(HIGHER, ME)).unwrap();
     events(&mut s);
@@ -174,7 +174,7 @@ fn every_message_received_restarts_the_hold_timer() {
 }
 
 #[test]
-fn e8_hold_timer_expiry_closes_and_the_active_side_reconnects_after_connect_retry() {
+fn hold_timer_expiry_closes_and_the_active_side_reconnects_after_connect_retry() {
     let mut s = with_peers(ME, &[LOWER]);
     s.handle_timeout(secs(75));
     let evs = events(&mut s);
@@ -215,7 +215,7 @@ fn e8_hold_timer_expiry_closes_and_the_active_side_reconnects_after_connect_retr
 }
 
 #[test]
-fn a8_a_close_by_the_peer_makes_the_passive_side_listen_again() {
+fn a_close_by_the_peer_makes_the_passive_side_listen_again() {
     let mut s = with_peers(ME, &[HIGHER]);
     s.handle_closed(secs(10), HIGHER).unwrap();
     assert_eq!(
@@ -240,7 +240,7 @@ fn a8_a_close_by_the_peer_makes_the_passive_side_listen_again() {
 }
 
 #[test]
-fn e9_a_tlv_format_error_closes_the_connection() {
+fn a_tlv_format_error_closes_the_connection() {
     let mut s = with_peers(ME, &[LOWER]);
     // A KeepAlive, then a TLV of Length 2, then bytes that are never looked at.
     let mut bytes = keepalive_bytes();
@@ -296,8 +296,8 @@ fn an_unknown_tlv_is_ignored_and_keeps_the_connection() {
 }
 
 #[test]
-fn e7_disable_from_each_state_closes_and_enable_starts_again() {
-    // Connecting (A6).
+fn disable_from_each_state_closes_and_enable_starts_again() {
+    // Connecting.
     let mut s = speaker(ME);
     s.add_peer(secs(0), PeerConfig::new(LOWER, ME)).unwrap();
     events(&mut s);
@@ -316,7 +316,7 @@ fn e7_disable_from_each_state_closes_and_enable_starts_again() {
         ]
     );
     assert_eq!(s.poll_timeout(), None);
-    // Listen (A7).
+    // Listen.
     s.add_peer(secs(0), PeerConfig::new(HIGHER, ME)).unwrap();
     events(&mut s);
     s.set_peer_enabled(secs(1), HIGHER, false);
@@ -327,7 +327,7 @@ fn e7_disable_from_each_state_closes_and_enable_starts_again() {
             reason: CloseReason::Disabled
         }
     );
-    // Established (A8): timers and queued bytes go.
+    // Established: timers and queued bytes go.
     s.set_peer_enabled(secs(2), LOWER, true);
     s.handle_connected(secs(2), LOWER).unwrap();
     events(&mut s);
@@ -335,7 +335,7 @@ fn e7_disable_from_each_state_closes_and_enable_starts_again() {
     assert_eq!(s.peer_state(LOWER), Some(PeerState::Disabled));
     assert_eq!(s.poll_timeout(), None);
     assert!(s.poll_transmit().is_none());
-    // Enabling again connects (E1, E2).
+    // Enabling again connects.
     s.set_peer_enabled(secs(4), LOWER, true);
     assert_eq!(s.peer_state(LOWER), Some(PeerState::Connecting));
 }
