@@ -87,6 +87,9 @@ pub(crate) enum Accepted {
     PeerLimit,
     /// The cache's limit is reached.
     CacheLimit,
+    /// The deadline would lie beyond the 32-bit seconds of the SG-State clock (136 years
+    /// after the speaker's creation): not cached.
+    BeyondClock,
 }
 
 /// The SA cache with its SG-State timers.
@@ -172,7 +175,9 @@ impl SaCache {
         cache_limit: usize,
     ) -> Accepted {
         let peer = peer.to_bits();
-        let deadline = now.saturating_add(self.period);
+        let Some(deadline) = now.checked_add(self.period) else {
+            return Accepted::BeyondClock;
+        };
         if let Some(entry) = self.entries.get_mut(&key) {
             let last = entry.deadline.saturating_sub(self.period);
             if now.saturating_sub(last) < self.hold_down {
@@ -356,5 +361,21 @@ mod tests {
         assert_eq!(cache.accept(key(1), other, 40, 5, 2), Accepted::Refreshed);
         assert_eq!(cache.peer_count(PEER), 0);
         assert_eq!(cache.peer_count(other), 2);
+    }
+
+    #[test]
+    fn nothing_is_cached_beyond_the_end_of_the_clock() {
+        let mut cache = SaCache::new(90, 30);
+        assert_eq!(
+            cache.accept(key(1), PEER, u32::MAX - 89, 10, 10),
+            Accepted::BeyondClock
+        );
+        assert_eq!(
+            cache.accept(key(1), PEER, u32::MAX - 90, 10, 10),
+            Accepted::New
+        );
+        let mut out = Vec::new();
+        cache.expire(u32::MAX, &mut out);
+        assert_eq!(out, [key(1)]);
     }
 }

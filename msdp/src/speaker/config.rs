@@ -272,7 +272,8 @@ pub struct SpeakerConfig {
     /// [SA-Advertisement-Period], [`SA_ADVERTISEMENT_PERIOD`] by default.
     pub sa_advertisement_period: Duration,
     /// [SG-State-Period], [`SG_STATE_PERIOD`] by default; kept in whole seconds (rounded up,
-    /// at least one). Fixed for the life of the speaker.
+    /// at least one). Fixed for the life of the speaker. SG-State deadlines count 32-bit
+    /// seconds from the speaker's creation: after 136 years, nothing more is cached.
     pub sg_state_period: Duration,
     /// [SA-Hold-Down-Period], [`SA_HOLD_DOWN_PERIOD`] by default.
     pub sa_hold_down_period: Duration,

@@ -311,6 +311,9 @@ pub struct SpeakerStats {
     pub entries_over_cache_limit: u64,
     /// Cache entries removed by their SG-State timer.
     pub entries_expired: u64,
+    /// Entries not cached because their SG-State deadline would lie more than 2^32 seconds
+    /// (136 years) after the speaker's creation, where its SG-State clock ends.
+    pub entries_beyond_clock: u64,
     /// Local sources not added because of the limit.
     pub local_sources_over_limit: u64,
     /// Local sources refused as not a unicast source and a multicast group.
@@ -1031,6 +1034,7 @@ impl<T: Timestamp> Speaker<T> {
                 Accepted::Duplicate => bump(&mut pstats.entries_duplicate),
                 Accepted::PeerLimit => bump(&mut pstats.entries_over_peer_limit),
                 Accepted::CacheLimit => bump(&mut stats.entries_over_cache_limit),
+                Accepted::BeyondClock => bump(&mut stats.entries_beyond_clock),
             }
         }
         // The data packet belongs to the last entry (§12.2.1); it goes on only with it.
