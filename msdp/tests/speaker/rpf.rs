@@ -214,3 +214,42 @@ fn an_sa_is_not_sent_to_the_originating_rp_itself() {
     assert!(!out.contains_key(&RP), "{out:?}");
     assert!(out.contains_key(&a(3)));
 }
+
+#[test]
+fn a_pushed_route_change_moves_the_rpf_peer_at_once() {
+    let mut s = with_peers(ME, &[a(2), a(3)]);
+    s.set_rpf_route(
+        Ipv4Addr::new(192, 0, 2, 0),
+        24,
+        route(RouteOrigin::Ebgp, a(2), None),
+    );
+    assert!(accepted(&mut s, a(2), RP));
+    // The MRIB now reaches the RP through a(3): a(2) is no longer accepted, a(3) is.
+    s.set_rpf_route(
+        Ipv4Addr::new(192, 0, 2, 0),
+        24,
+        route(RouteOrigin::Ebgp, a(3), None),
+    );
+    let other = sa_bytes(RP, &[(src(2), grp(1))], &[]);
+    s.handle_bytes(secs(2), a(2), &other).unwrap();
+    assert_eq!(s.sa_cache_len(), 1);
+    s.handle_bytes(secs(2), a(3), &other).unwrap();
+    assert_eq!(s.sa_cache_len(), 2);
+    // The peer going down moves it too (R13): back to no RPF peer at all.
+    s.handle_closed(secs(3), a(3)).unwrap();
+    assert_eq!(s.peer_rpf(RP), None);
+}
+
+#[test]
+fn the_route_table_limit_holds_and_counts() {
+    let mut config = mcast_msdp::speaker::SpeakerConfig::new(ME);
+    config.limits.max_rpf_routes = 1;
+    let mut s = S::new(secs(0), config);
+    assert!(s.set_rpf_route(RP, 32, route(RouteOrigin::Igp, a(2), None)));
+    assert!(
+        s.set_rpf_route(RP, 32, route(RouteOrigin::Igp, a(3), None)),
+        "a replacement"
+    );
+    assert!(!s.set_rpf_route(FAR_RP, 32, route(RouteOrigin::Igp, a(3), None)));
+    assert_eq!(s.stats().routes_over_limit, 1);
+}
