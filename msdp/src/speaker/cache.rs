@@ -178,24 +178,31 @@ impl SaCache {
         let Some(deadline) = now.checked_add(self.period) else {
             return Accepted::BeyondClock;
         };
+        let learned = self.per_peer.get(&peer).copied().unwrap_or(0);
         if let Some(entry) = self.entries.get_mut(&key) {
             let last = entry.deadline.saturating_sub(self.period);
             if now.saturating_sub(last) < self.hold_down {
                 return Accepted::Duplicate;
             }
-            entry.deadline = deadline;
             let old = entry.peer;
             if old != peer {
+                // The entry moves to the peer it now comes from, if that peer has room.
+                if learned >= peer_limit {
+                    return Accepted::PeerLimit;
+                }
                 entry.peer = peer;
+                entry.deadline = deadline;
                 self.count(old, false);
                 self.count(peer, true);
+            } else {
+                entry.deadline = deadline;
             }
             return Accepted::Refreshed;
         }
         if self.entries.len() >= cache_limit {
             return Accepted::CacheLimit;
         }
-        if self.per_peer.get(&peer).copied().unwrap_or(0) >= peer_limit {
+        if learned >= peer_limit {
             return Accepted::PeerLimit;
         }
         self.entries.insert(key, CacheEntry { deadline, peer });
@@ -357,7 +364,9 @@ mod tests {
         let other = Ipv4Addr::new(192, 0, 2, 2);
         assert_eq!(cache.accept(key(2), other, 0, 1, 2), Accepted::New);
         assert_eq!(cache.accept(key(3), other, 0, 5, 2), Accepted::CacheLimit);
-        // A refresh from another peer moves the count.
+        // A refresh from another peer moves the count, if that peer has room.
+        assert_eq!(cache.accept(key(1), other, 40, 1, 2), Accepted::PeerLimit);
+        assert_eq!(cache.peer_count(PEER), 1);
         assert_eq!(cache.accept(key(1), other, 40, 5, 2), Accepted::Refreshed);
         assert_eq!(cache.peer_count(PEER), 0);
         assert_eq!(cache.peer_count(other), 2);
