@@ -185,7 +185,9 @@ impl SaCache {
                 return Accepted::Duplicate;
             }
             let old = entry.peer;
-            if old != peer {
+            if old == peer {
+                entry.deadline = deadline;
+            } else {
                 // The entry moves to the peer it now comes from, if that peer has room.
                 if learned >= peer_limit {
                     return Accepted::PeerLimit;
@@ -194,8 +196,6 @@ impl SaCache {
                 entry.deadline = deadline;
                 self.count(old, false);
                 self.count(peer, true);
-            } else {
-                entry.deadline = deadline;
             }
             return Accepted::Refreshed;
         }

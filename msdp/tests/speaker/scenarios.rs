@@ -2,7 +2,7 @@
 
 use std::net::Ipv4Addr;
 
-use mcast_msdp::speaker::{MeshGroup, PeerConfig, PeerState, SpeakerEvent};
+use mcast_msdp::speaker::{MeshGroup, PeerConfig, PeerState, RouteOrigin, RpfRoute, SpeakerEvent};
 
 use crate::harness::*;
 
@@ -180,5 +180,135 @@ fn the_same_inputs_and_seed_give_the_same_outputs() {
     };
     for seed in [1, 2, 3, 99, 12345] {
         assert_eq!(run(seed), run(seed));
+    }
+}
+
+/// Next hops of shortest paths from `from` in `edges` (ties to the lower neighbour address).
+fn next_hops(
+    nodes: &[Ipv4Addr],
+    edges: &[(Ipv4Addr, Ipv4Addr)],
+    from: Ipv4Addr,
+) -> std::collections::BTreeMap<Ipv4Addr, Ipv4Addr> {
+    use std::collections::{BTreeMap, VecDeque};
+    let neighbours = |n: Ipv4Addr| {
+        let mut v: Vec<Ipv4Addr> = edges
+            .iter()
+            .filter_map(|&(x, y)| {
+                if x == n {
+                    Some(y)
+                } else if y == n {
+                    Some(x)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut hop: BTreeMap<Ipv4Addr, Ipv4Addr> = BTreeMap::new();
+    let mut queue = VecDeque::new();
+    for n in neighbours(from) {
+        hop.insert(n, n);
+        queue.push_back(n);
+    }
+    while let Some(n) = queue.pop_front() {
+        for m in neighbours(n) {
+            if m != from && !hop.contains_key(&m) {
+                hop.insert(m, hop[&n]);
+                queue.push_back(m);
+            }
+        }
+    }
+    assert_eq!(hop.len(), nodes.len() - 1, "connected");
+    hop
+}
+
+#[test]
+fn peer_rpf_flooding_over_random_topologies_reaches_everyone_once_without_loops() {
+    for seed in 1..=32u64 {
+        let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut draw = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let nodes: Vec<Ipv4Addr> = (1..=6).map(a).collect();
+        // A random spanning tree, then random extra edges (cycles).
+        let mut edges = vec![];
+        for i in 1..nodes.len() {
+            let parent = nodes[draw(i as u64) as usize];
+            edges.push((parent, nodes[i]));
+        }
+        for _ in 0..draw(5) {
+            let (x, y) = (nodes[draw(6) as usize], nodes[draw(6) as usize]);
+            if x != y && !edges.contains(&(x, y)) && !edges.contains(&(y, x)) {
+                edges.push((x, y));
+            }
+        }
+        let mut net = Net::new(&nodes);
+        for &(x, y) in &edges {
+            net.peer(x, y, |c| c);
+        }
+        // Each node's MRIB: the IGP next hop of the shortest path to every other node.
+        for &n in &nodes {
+            for (dest, hop) in next_hops(&nodes, &edges, n) {
+                net.node(n).set_rpf_route(
+                    dest,
+                    32,
+                    RpfRoute {
+                        origin: RouteOrigin::Igp,
+                        neighbor: hop,
+                        first_as: None,
+                    },
+                );
+            }
+        }
+        net.pump();
+        let now = net.now;
+        for (i, &n) in nodes.iter().enumerate() {
+            net.node(n).add_local_source(
+                now,
+                &mut Rng(seed + i as u64),
+                src(i as u8 + 1),
+                grp(1),
+                &[],
+            );
+        }
+        net.pump();
+        for &n in &nodes {
+            let hops = next_hops(&nodes, &edges, n);
+            for (i, &origin) in nodes.iter().enumerate() {
+                if origin == n {
+                    continue;
+                }
+                let entry = net
+                    .node(n)
+                    .sa_cache_entry(src(i as u8 + 1), grp(1), origin)
+                    .unwrap_or_else(|| panic!("seed {seed}: {n} lacks the SA of {origin}"));
+                assert_eq!(
+                    entry.peer, hops[&origin],
+                    "seed {seed}: accepted from the RPF peer"
+                );
+            }
+            assert_eq!(net.node(n).sa_cache_len(), nodes.len() - 1);
+            assert_eq!(net.node(n).stats().sa_looped, 0, "seed {seed}");
+            // Each SA crossed each peering at most once each way.
+            for &(x, y) in &edges {
+                let peer = if x == n {
+                    y
+                } else if y == n {
+                    x
+                } else {
+                    continue;
+                };
+                let received = net.node(n).peer_stats(peer).unwrap().sa_received;
+                assert!(
+                    received <= nodes.len() as u64,
+                    "seed {seed}: {received} SAs on one peering"
+                );
+            }
+        }
     }
 }
