@@ -742,6 +742,11 @@ impl<T: Timestamp> Speaker<T> {
     /// sends a KeepAlive, starts the KeepAlive and Hold timers and advertises the
     /// domain's sources at once (§5.2).
     ///
+    /// Report only the connection the speaker asked for: the outgoing one after
+    /// [`SpeakerEvent::Connect`], an incoming one after [`SpeakerEvent::Listen`]. An incoming
+    /// connection from a peer this speaker connects to (the peer has the higher address) is
+    /// refused by the caller, as RFC 3618 §11 gives each pair one active side.
+    ///
     /// # Errors
     /// [`PeerError`] if the peer is unknown or neither connecting nor listening: close the
     /// socket.
