@@ -318,7 +318,7 @@ pub struct SpeakerStats {
     pub local_sources_over_limit: u64,
     /// Local sources refused as not a unicast source and a multicast group.
     pub local_sources_invalid: u64,
-    /// Periodic advertisements made (§5.2).
+    /// Periods of periodic advertisement begun (§5.2).
     pub advertisements: u64,
     /// Routes not added to the peer-RPF table because of the limit.
     pub routes_over_limit: u64,
@@ -493,11 +493,37 @@ pub struct Speaker<T> {
     events: VecDeque<SpeakerEvent>,
     /// Peers with bytes waiting.
     pending: BTreeSet<Ipv4Addr>,
+    /// Where the periodic advertisement of the local sources is (§5.2).
+    advertisement: AdvertisementCycle<T>,
     stats: SpeakerStats,
     /// Reused buffers.
     scratch: Vec<SaEntry>,
     scratch_out: Vec<SaEntry>,
     scratch_keys: Vec<SaKey>,
+}
+
+/// One period of periodic SA origination, sent in batches spread over the period.
+#[derive(Debug, Clone, Copy)]
+struct AdvertisementCycle<T> {
+    /// When the period began; `None` between periods.
+    started: Option<T>,
+    /// The first (group, source) of the next batch, if the period is not finished.
+    next: Option<(Ipv4Addr, Ipv4Addr)>,
+    /// Batches sent in this period.
+    batch: u32,
+    /// Batches planned for this period (the local sources at its start, 255 a batch).
+    batches: u32,
+}
+
+impl<T> Default for AdvertisementCycle<T> {
+    fn default() -> Self {
+        Self {
+            started: None,
+            next: None,
+            batch: 0,
+            batches: 1,
+        }
+    }
 }
 
 /// Seconds from `epoch` to `now`, rounded up (for deadlines) or down (for expiry).
@@ -537,6 +563,7 @@ impl<T: Timestamp> Speaker<T> {
             timers: TimerMap::new(),
             events: VecDeque::new(),
             pending: BTreeSet::new(),
+            advertisement: AdvertisementCycle::default(),
             stats: SpeakerStats::default(),
             scratch: Vec::new(),
             scratch_out: Vec::new(),
@@ -1268,6 +1295,7 @@ impl<T: Timestamp> Speaker<T> {
         let removed = self.local_sources.remove(&(group, source));
         if self.local_sources.is_empty() {
             self.timers.cancel(&SpeakerTimer::SaAdvertisement);
+            self.advertisement = AdvertisementCycle::default();
         }
         removed
     }
@@ -1275,15 +1303,21 @@ impl<T: Timestamp> Speaker<T> {
     /// Sends every local source, packed into SAs of at most 255 entries, to `only` or to every
     /// Established peer.
     fn advertise_local(&mut self, now: T, only: Option<Ipv4Addr>) {
-        if self.local_sources.is_empty() {
-            return;
-        }
-        let rp = self.config.originator_address;
         let entries: Vec<SaEntry> = self
             .local_sources
             .iter()
             .map(|(g, s)| SaEntry::new(*s, *g))
             .collect();
+        self.advertise_entries(now, only, &entries);
+    }
+
+    /// Sends `entries` of local sources, packed into SAs of at most 255 entries, to `only` or
+    /// to every Established peer, through each peer's output filter.
+    fn advertise_entries(&mut self, now: T, only: Option<Ipv4Addr>, entries: &[SaEntry]) {
+        if entries.is_empty() {
+            return;
+        }
+        let rp = self.config.originator_address;
         let targets: Vec<Ipv4Addr> = match only {
             Some(peer) => alloc::vec![peer],
             None => self
@@ -1308,7 +1342,7 @@ impl<T: Timestamp> Speaker<T> {
             }
             let filter = &peer.config.sa_filter_out;
             let send: Vec<SaEntry> = if filter.is_permit_all() {
-                entries.clone()
+                entries.to_vec()
             } else {
                 entries
                     .iter()
@@ -1418,20 +1452,69 @@ impl<T: Timestamp> Speaker<T> {
                         self.send_keepalive(now, peer);
                     }
                 }
-                SpeakerTimer::SaAdvertisement => {
-                    if !self.local_sources.is_empty() {
-                        bump(&mut self.stats.advertisements);
-                        self.advertise_local(now, None);
-                        self.timers.schedule_after(
-                            SpeakerTimer::SaAdvertisement,
-                            now,
-                            self.config.sa_advertisement_period.max(MIN_PERIOD),
-                        );
-                    }
-                }
+                SpeakerTimer::SaAdvertisement => self.on_sa_advertisement_timer(now),
                 SpeakerTimer::SgState => self.expire_cache(now),
             }
         }
+    }
+
+    /// The SA-Advertisement-Timer (§5.2): the next batch of at most 255 local sources goes
+    /// to every Established peer. A period's batches are spread evenly over the period (§5.2:
+    /// an RP "MUST spread the generation of periodic SA messages ... over its reporting
+    /// interval"), and a new period starts one period after the previous one did, so no
+    /// (S,G) is advertised twice within a period (§5.1).
+    fn on_sa_advertisement_timer(&mut self, now: T) {
+        if self.local_sources.is_empty() {
+            self.advertisement = AdvertisementCycle::default();
+            return;
+        }
+        let period = self.config.sa_advertisement_period.max(MIN_PERIOD);
+        let cycle = &mut self.advertisement;
+        let start = if let (Some(next), Some(_)) = (cycle.next, cycle.started) {
+            next
+        } else {
+            cycle.started = Some(now);
+            cycle.batch = 0;
+            let batches = self.local_sources.len().div_ceil(MAX_ENTRIES);
+            cycle.batches = u32::try_from(batches.max(1)).unwrap_or(u32::MAX);
+            bump(&mut self.stats.advertisements);
+            self.local_sources
+                .first()
+                .copied()
+                .unwrap_or((Ipv4Addr::UNSPECIFIED, Ipv4Addr::UNSPECIFIED))
+        };
+        let mut batch: Vec<SaEntry> = Vec::new();
+        let mut rest = self.local_sources.range(start..);
+        for (g, s) in rest.by_ref().take(MAX_ENTRIES) {
+            batch.push(SaEntry::new(*s, *g));
+        }
+        let next = rest.next().copied();
+        let cycle = &mut self.advertisement;
+        cycle.batch = cycle.batch.saturating_add(1);
+        cycle.next = next;
+        let started = cycle.started.unwrap_or(now);
+        let offset = if next.is_some() {
+            // Batch `i` of `n` goes out at `started + period × i / n`.
+            let batches = cycle.batches.max(cycle.batch.saturating_add(1));
+            period
+                .checked_mul(cycle.batch)
+                .and_then(|d| d.checked_div(batches))
+                .unwrap_or(period)
+        } else {
+            cycle.started = None;
+            period
+        };
+        match started.checked_add_duration(offset) {
+            Some(at) if at > now => {
+                self.timers.schedule(SpeakerTimer::SaAdvertisement, at);
+            }
+            Some(_) => {
+                self.timers
+                    .schedule_after(SpeakerTimer::SaAdvertisement, now, MIN_PERIOD);
+            }
+            None => {}
+        }
+        self.advertise_entries(now, None, &batch);
     }
 
     fn expire_cache(&mut self, now: T) {

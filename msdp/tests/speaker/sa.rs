@@ -598,6 +598,46 @@ fn local_sources_are_sent_to_a_peer_when_it_comes_up_and_packed_255_an_sa() {
     assert_eq!(sizes, [255, 45]);
 }
 
+#[test]
+fn periodic_sas_are_spread_over_the_period_each_source_once_a_period() {
+    let mut s = with_peers(ME, &[a(1)]);
+    for i in 0..600u32 {
+        let source = Ipv4Addr::from_bits(0xAC10_0001 + i);
+        s.add_local_source(secs(0), &mut Rng(9), source, grp(1), &[]);
+    }
+    sent(&mut s);
+    let first = s.deadline(&SpeakerTimer::SaAdvertisement).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    let mut sizes = vec![];
+    let mut at = first;
+    for _ in 0..4 {
+        s.handle_timeout(at);
+        for m in sent_to(&mut s, a(1)) {
+            let Msg::Sa { entries, .. } = m else { panic!() };
+            sizes.push((at.checked_sub(first).unwrap(), entries.len()));
+            for e in entries {
+                if let Some(previous) = seen.insert(e, at) {
+                    assert!(
+                        at.checked_sub(previous).unwrap() >= secs(60),
+                        "{e:?} twice within a period"
+                    );
+                }
+            }
+        }
+        at = s.deadline(&SpeakerTimer::SaAdvertisement).unwrap();
+    }
+    assert_eq!(
+        sizes,
+        [
+            (secs(0), 255),
+            (secs(20), 255),
+            (secs(40), 90),
+            (secs(60), 255)
+        ]
+    );
+    assert_eq!(at, first + secs(80));
+}
+
 fn establish_keep(s: &mut S, peer: Ipv4Addr) {
     s.add_peer(secs(0), PeerConfig::new(peer, ME)).unwrap();
     s.handle_connected(secs(0), peer).unwrap();
