@@ -1245,7 +1245,8 @@ impl<T: Timestamp> Speaker<T> {
     /// A new source is announced at once to every Established peer, with `first_packet`
     /// encapsulated when [`SpeakerConfig::encapsulate_data`] is on and the packet fits (§8);
     /// then periodically, every [SA-Advertisement-Period], the first period's phase drawn
-    /// from `rng` so that speakers do not advertise in step (§5.2 R4). Returns whether the
+    /// from `rng` so that speakers do not advertise in step, in SAs of 255 sources spread
+    /// over the period (§5.2). Returns whether the
     /// source was new (a known source, one over the limit or an invalid pair returns false).
     pub fn add_local_source(
         &mut self,
