@@ -178,7 +178,8 @@ impl SaCache {
         let Some(deadline) = now.checked_add(self.period) else {
             return Accepted::BeyondClock;
         };
-        let learned = self.per_peer.get(&peer).copied().unwrap_or(0);
+        let per_peer = &self.per_peer;
+        let learned = || per_peer.get(&peer).copied().unwrap_or(0);
         if let Some(entry) = self.entries.get_mut(&key) {
             let last = entry.deadline.saturating_sub(self.period);
             if now.saturating_sub(last) < self.hold_down {
@@ -189,7 +190,7 @@ impl SaCache {
                 entry.deadline = deadline;
             } else {
                 // The entry moves to the peer it now comes from, if that peer has room.
-                if learned >= peer_limit {
+                if learned() >= peer_limit {
                     return Accepted::PeerLimit;
                 }
                 entry.peer = peer;
@@ -202,7 +203,7 @@ impl SaCache {
         if self.entries.len() >= cache_limit {
             return Accepted::CacheLimit;
         }
-        if learned >= peer_limit {
+        if learned() >= peer_limit {
             return Accepted::PeerLimit;
         }
         self.entries.insert(key, CacheEntry { deadline, peer });
