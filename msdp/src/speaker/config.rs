@@ -21,8 +21,10 @@ pub const KEEPALIVE_PERIOD: Duration = Duration::from_secs(60);
 /// [SA-Advertisement-Period] (RFC 3618 §5.1): "MUST be 60 seconds".
 pub const SA_ADVERTISEMENT_PERIOD: Duration = Duration::from_secs(60);
 
-/// [SA-Hold-Down-Period] (RFC 3618 §5.3): the time after an (S,G,RP) is accepted during which
-/// copies of it arriving again are neither forwarded nor refresh its timer (storm damping).
+/// [SA-Hold-Down-Period]: 30 seconds, the term RFC 3618 §5.3 adds to [SA-Advertisement-Period]
+/// for the lower bound of [SG-State-Period]. This crate uses it for the storm damping of §4
+/// (an (S,G) is passed on no more than twice per SA-Advertisement period): after an (S,G,RP)
+/// is accepted, copies arriving within this time are neither forwarded nor refresh its timer.
 pub const SA_HOLD_DOWN_PERIOD: Duration = Duration::from_secs(30);
 
 /// [SG-State-Period] as this crate chooses it: 90 seconds, the smallest value RFC 3618 §5.3
