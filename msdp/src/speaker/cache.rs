@@ -109,6 +109,18 @@ pub(crate) struct SaCache {
     /// Entries per peer they were learned from (kept for peers removed since, so that the
     /// counts stay exact).
     per_peer: BTreeMap<u32, usize>,
+    /// Whether the cache reached its limit and has not yet fallen to its low-water mark.
+    full: bool,
+    /// The peers that reached their limit and have not yet fallen to their low-water mark.
+    full_peers: alloc::collections::BTreeSet<u32>,
+}
+
+/// The count at or below which a table that reached `limit` takes new entries again: 10%
+/// below it (one below, for limits under 10), so that a full table does not flap between
+/// taking and refusing at every expiry.
+pub(crate) const fn low_water(limit: usize) -> usize {
+    let margin = limit / 10;
+    limit.saturating_sub(if margin == 0 { 1 } else { margin })
 }
 
 impl SaCache {
@@ -124,6 +136,8 @@ impl SaCache {
             cursor: 0,
             next_due: None,
             per_peer: BTreeMap::new(),
+            full: false,
+            full_peers: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -200,11 +214,20 @@ impl SaCache {
             }
             return Accepted::Refreshed;
         }
-        if self.entries.len() >= cache_limit {
+        let len = self.entries.len();
+        if len >= cache_limit || (self.full && len > low_water(cache_limit)) {
+            self.full = true;
             return Accepted::CacheLimit;
         }
-        if learned() >= peer_limit {
+        self.full = false;
+        let count = learned();
+        let peer_full = self.full_peers.contains(&peer);
+        if count >= peer_limit || (peer_full && count > low_water(peer_limit)) {
+            self.full_peers.insert(peer);
             return Accepted::PeerLimit;
+        }
+        if peer_full {
+            self.full_peers.remove(&peer);
         }
         self.entries.insert(key, CacheEntry { deadline, peer });
         self.count(peer, true);
@@ -371,6 +394,45 @@ mod tests {
         assert_eq!(cache.accept(key(1), other, 40, 5, 2), Accepted::Refreshed);
         assert_eq!(cache.peer_count(PEER), 0);
         assert_eq!(cache.peer_count(other), 2);
+    }
+
+    #[test]
+    fn a_full_table_takes_new_entries_again_at_its_low_water_mark() {
+        assert_eq!((low_water(20), low_water(5), low_water(0)), (18, 4, 0));
+        let mut cache = SaCache::new(90, 30);
+        for i in 0..20 {
+            assert_eq!(
+                cache.accept(key(i), PEER, u32::from(i), 100, 20),
+                Accepted::New
+            );
+        }
+        assert_eq!(
+            cache.accept(key(50), PEER, 20, 100, 20),
+            Accepted::CacheLimit
+        );
+        let mut out = Vec::new();
+        // One entry gone: 19 is above the low-water mark of 18.
+        cache.expire(90, &mut out);
+        assert_eq!(
+            cache.accept(key(50), PEER, 90, 100, 20),
+            Accepted::CacheLimit
+        );
+        cache.expire(91, &mut out);
+        assert_eq!(cache.accept(key(50), PEER, 91, 100, 20), Accepted::New);
+        assert_eq!(cache.accept(key(51), PEER, 91, 100, 20), Accepted::New);
+        // The same for a peer's limit.
+        let other = Ipv4Addr::new(192, 0, 2, 9);
+        let mut cache = SaCache::new(90, 30);
+        for i in 0..5 {
+            assert_eq!(
+                cache.accept(key(i), other, u32::from(i), 5, 100),
+                Accepted::New
+            );
+        }
+        assert_eq!(cache.accept(key(9), other, 5, 5, 100), Accepted::PeerLimit);
+        cache.expire(90, &mut out);
+        assert_eq!(cache.peer_count(other), 4);
+        assert_eq!(cache.accept(key(9), other, 90, 5, 100), Accepted::New);
     }
 
     #[test]

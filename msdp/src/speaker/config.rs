@@ -174,7 +174,8 @@ pub struct PeerConfig {
     /// boundary).
     pub sa_filter_out: SaFilter,
     /// The most SA cache entries learned from this peer; more are dropped and counted
-    /// (RFC 4611 §4.2).
+    /// (RFC 4611 §4.2). Once reached, new entries from the peer are taken again when its count
+    /// falls to the low-water mark, 10% below the limit.
     pub max_sa_entries: usize,
     /// Whether to send this peer an SA-Request (RFC 3618 §12.2.2) when a group gains (*,G)
     /// interest, and to accept SA-Responses from it. Only for peers that answer requests.
@@ -224,6 +225,10 @@ impl PeerConfig {
 }
 
 /// Limits on what peers can make the speaker keep (RFC 4611 §4.2, "SA Message State Limits").
+///
+/// The SA cache limits have hysteresis: a cache (or a peer's share of it) that reached its
+/// limit takes new entries again only once it has fallen 10% below it (one below, under 10),
+/// so that a full table does not flap at every expiry. Refreshes of entries held go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Limits {
