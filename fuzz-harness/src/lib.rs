@@ -22,6 +22,7 @@ pub mod dvmrp_sm;
 pub mod gmp;
 pub mod gmp_sm;
 pub mod msdp;
+pub mod msdp_sm;
 pub mod pim;
 pub mod pim_sm;
 pub mod proxy;
@@ -110,6 +111,10 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "msdp_roundtrip",
         check: msdp::msdp_roundtrip,
+    },
+    Target {
+        name: "msdp_speaker",
+        check: msdp_sm::msdp_speaker,
     },
     Target {
         name: "pim_parse_ipv4",

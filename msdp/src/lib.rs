@@ -14,8 +14,8 @@
         clippy::todo
     )
 )]
-//! MSDP, the Multicast Source Discovery Protocol (RFC 3618): a zero-copy TLV codec and a Sans-IO
-//! stream decoder.
+//! MSDP, the Multicast Source Discovery Protocol (RFC 3618): a zero-copy TLV codec, a Sans-IO
+//! stream decoder and, with the `alloc` feature, the Sans-IO speaker.
 //!
 //! - [`wire`]: every MSDP message as a small struct whose lists and payloads borrow the input:
 //!   Source-Active with its (S,G) entries and encapsulated data packet, Source-Active Request and
@@ -26,7 +26,32 @@
 //!   into whole messages, holding at most one maximum-size TLV (9192 bytes, in a fixed array);
 //!   [`stream::Encoder`] writes messages back to back for one TCP write.
 //!
-//! Nothing here allocates, reads a socket or a clock: the crate is `no_std` without features.
+//! - [`speaker`] (feature `alloc`): [`speaker::Speaker`], every peering of an MSDP instance —
+//!   the peer machine of RFC 3618 §11, the SA cache with its SG-State timers, peer-RPF
+//!   flooding (§10.1.3) and mesh groups (§10.2), SA filters and limits, SA origination for the
+//!   sources of the domain, SA-Request/Response, and the (S,G) joins an RP with (*,G)
+//!   receivers makes. It drives TCP through events and byte buffers, never a socket.
+//!
+//! The codec and the stream decoder allocate nothing and read no socket or clock: without
+//! features the crate is `no_std` and allocation-free.
+//!
+//! # Calling the speaker
+//!
+//! 1. Configure: [`speaker::Speaker::new`], then [`speaker::Speaker::add_peer`] per peering
+//!    and [`speaker::Speaker::set_rpf_route`] for what the MRIB knows about the RPs.
+//! 2. Inputs, each with `now`: what TCP did (`handle_connected`, `handle_connect_failed`,
+//!    `handle_closed`), the bytes each read returned (`handle_bytes`), the PIM RP's sources
+//!    (`add_local_source`, `remove_local_source`, which take the caller's [`rand_core::Rng`])
+//!    and (*,G) state (`set_star_g_interest`), and `handle_timeout` when `poll_timeout` says;
+//!    it fires every timer due and leaves none due behind.
+//! 3. After each input: write every [`speaker::Transmit`] of `poll_transmit` to its peer's
+//!    connection, act on every [`speaker::SpeakerEvent`] of `poll_event` (connect, listen,
+//!    close; join or prune (S,G); forward a decapsulated packet), and wait for the new
+//!    `poll_timeout`.
+//!
+//! The same inputs give the same outputs, byte for byte: ordered maps throughout, one
+//! [`mcast_addr::timer::TimerMap`] keyed by the RFC's timer names
+//! ([`speaker::SpeakerTimer`]).
 //!
 //! # Example
 //!
@@ -89,6 +114,9 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod speaker;
 pub mod stream;
 pub mod wire;
 
