@@ -46,18 +46,20 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
                 sources.extend(listed.iter().copied());
             }
         }
+        // What a source's evaluation reads of (*,G) it cannot change: computed once.
+        self.cache_group(group);
         for &s in &sources {
+            self.cache_source(s);
             if self.sg(group, s).is_some() {
                 self.evaluate_asserts(group, Some(s));
             }
             self.evaluate_sg_upstream(now, group, s);
             self.evaluate_rpt_upstream(now, group, s);
             self.evaluate_register(group, s);
-        }
-        self.update_route(group, None);
-        for &s in &sources {
             self.update_route(group, Some(s));
         }
+        self.uncache_group();
+        self.update_route(group, None);
         for &s in &sources {
             self.collect_sg(group, s);
         }

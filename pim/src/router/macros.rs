@@ -40,7 +40,55 @@ pub(crate) struct Rpf<A> {
     pub(crate) metric: u32,
 }
 
+/// The (*,G)-level values of one group, cached while its sources are re-evaluated.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupCache<A> {
+    group: A,
+    ssm: bool,
+    rp: Option<A>,
+    i_am_rp: bool,
+    rpf_interface_rp: Option<InterfaceId>,
+    rpf_prime_star: Option<(InterfaceId, A)>,
+    joins_star: IfSet,
+    pim_include_star: IfSet,
+    immediate_olist_star: IfSet,
+}
+
 impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
+    fn cached(&self, group: F::Addr) -> Option<&GroupCache<F::Addr>> {
+        self.group_cache.as_ref().filter(|c| c.group == group)
+    }
+
+    /// Computes and keeps the (*,G)-level macros of `group` until [`Self::uncache_group`].
+    pub(crate) fn cache_group(&mut self, group: F::Addr) {
+        self.group_cache = None;
+        self.source_cache = None;
+        let cache = GroupCache {
+            group,
+            ssm: self.is_ssm(group),
+            rp: self.rp(group),
+            i_am_rp: self.i_am_rp(group),
+            rpf_interface_rp: self.rpf_interface_rp(group),
+            rpf_prime_star: self.rpf_prime_star(group),
+            joins_star: self.joins_star(group),
+            pim_include_star: self.pim_include_star(group),
+            immediate_olist_star: self.immediate_olist_star(group),
+        };
+        self.group_cache = Some(cache);
+    }
+
+    /// Keeps the RPF information of `source` until [`Self::uncache_group`] or the next source.
+    pub(crate) fn cache_source(&mut self, source: F::Addr) {
+        self.source_cache = None;
+        let rpf = self.rpf(source);
+        self.source_cache = Some((source, rpf));
+    }
+
+    pub(crate) fn uncache_group(&mut self) {
+        self.group_cache = None;
+        self.source_cache = None;
+    }
+
     // ----- Addresses, RP, SSM -----------------------------------------------------------------
 
     /// Whether `addr` is one of this router's addresses.
@@ -52,6 +100,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     /// Whether `group` is in the SSM range (RFC 4607, RFC 7761 §4.8).
     #[must_use]
     pub fn is_ssm(&self, group: F::Addr) -> bool {
+        if let Some(c) = self.cached(group) {
+            return c.ssm;
+        }
         self.config.ssm_range.iter().any(|p| p.contains(group))
     }
 
@@ -60,6 +111,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     /// for SSM groups and groups with no RP.
     #[must_use]
     pub fn rp(&self, group: F::Addr) -> Option<F::Addr> {
+        if let Some(c) = self.cached(group) {
+            return c.rp;
+        }
         if self.is_ssm(group) || !F::is_multicast(&group) {
             return None;
         }
@@ -78,6 +132,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// I_am_RP(G).
     pub(crate) fn i_am_rp(&self, group: F::Addr) -> bool {
+        if let Some(c) = self.cached(group) {
+            return c.i_am_rp;
+        }
         self.rp(group).is_some_and(|rp| self.is_my_address(rp))
     }
 
@@ -86,6 +143,11 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     /// The RPF information towards `addr` (§4.1.1, §4.5): the longest of the MRIB's matching
     /// route and the connected subnets of the up interfaces.
     pub(crate) fn rpf(&self, addr: F::Addr) -> Option<Rpf<F::Addr>> {
+        if let Some((source, rpf)) = self.source_cache
+            && source == addr
+        {
+            return rpf;
+        }
         let connected = self
             .interfaces
             .iter()
@@ -129,6 +191,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// RPF_interface(RP(G)); `None` at the RP itself and without an RP.
     pub(crate) fn rpf_interface_rp(&self, group: F::Addr) -> Option<InterfaceId> {
+        if let Some(c) = self.cached(group) {
+            return c.rpf_interface_rp;
+        }
         let rp = self.rp(group)?;
         if self.is_my_address(rp) {
             return None;
@@ -155,6 +220,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// RPF'(*,G) (§4.1.6).
     pub(crate) fn rpf_prime_star(&self, group: F::Addr) -> Option<(InterfaceId, F::Addr)> {
+        if let Some(c) = self.cached(group) {
+            return c.rpf_prime_star;
+        }
         let rp = self.rp(group)?;
         let iif = self.rpf_interface_rp(group)?;
         if let Some(e) = self.star_assert(group, iif)
@@ -269,6 +337,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// pim_include(*,G).
     pub(crate) fn pim_include_star(&self, group: F::Addr) -> IfSet {
+        if let Some(c) = self.cached(group) {
+            return c.pim_include_star.clone();
+        }
         if self.is_ssm(group) {
             return Vec::new();
         }
@@ -319,6 +390,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// joins(*,G): interfaces in Join or Prune-Pending.
     pub(crate) fn joins_star(&self, group: F::Addr) -> IfSet {
+        if let Some(c) = self.cached(group) {
+            return c.joins_star.clone();
+        }
         self.star(group)
             .map(|s| s.downstream.iter().map(|(i, _)| *i).collect())
             .unwrap_or_default()
@@ -552,6 +626,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// immediate_olist(*,G).
     pub(crate) fn immediate_olist_star(&self, group: F::Addr) -> IfSet {
+        if let Some(c) = self.cached(group) {
+            return c.immediate_olist_star.clone();
+        }
         let all = union(&self.joins_star(group), &self.pim_include_star(group));
         let lost = self.lost_assert_star_set(group, &all);
         minus(&all, &lost)
@@ -591,6 +668,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// JoinDesired(*,G) (§4.5.4); never for SSM groups.
     pub(crate) fn join_desired_star(&self, group: F::Addr) -> bool {
+        if let Some(c) = self.cached(group) {
+            return !c.ssm && !c.immediate_olist_star.is_empty();
+        }
         !self.is_ssm(group) && !self.immediate_olist_star(group).is_empty()
     }
 

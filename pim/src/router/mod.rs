@@ -377,6 +377,11 @@ pub struct Router<F: IpFamily, T, R> {
     sg_count: usize,
     star_g_gate: Gate,
     sg_gate: Gate,
+    /// The (*,G)-level macros of the group being re-evaluated, computed once for all its
+    /// sources (nothing a source's evaluation does changes them).
+    group_cache: Option<macros::GroupCache<F::Addr>>,
+    /// RPF information of the source being re-evaluated.
+    source_cache: Option<(F::Addr, Option<macros::Rpf<F::Addr>>)>,
 }
 
 /// The shortest period a periodic timer may have, so that a zero interval in a configuration
@@ -405,6 +410,8 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             sg_count: 0,
             star_g_gate: Gate::default(),
             sg_gate: Gate::default(),
+            group_cache: None,
+            source_cache: None,
         };
         router.apply_config(config);
         router
