@@ -40,6 +40,9 @@ pub(crate) struct Rpf<A> {
     pub(crate) metric: u32,
 }
 
+/// A source and its RPF information, cached while it is re-evaluated.
+pub(crate) type SourceCache<A> = (A, Option<Rpf<A>>);
+
 /// The (*,G)-level values of one group, cached while its sources are re-evaluated.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupCache<A> {

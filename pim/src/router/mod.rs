@@ -381,7 +381,7 @@ pub struct Router<F: IpFamily, T, R> {
     /// sources (nothing a source's evaluation does changes them).
     group_cache: Option<macros::GroupCache<F::Addr>>,
     /// RPF information of the source being re-evaluated.
-    source_cache: Option<(F::Addr, Option<macros::Rpf<F::Addr>>)>,
+    source_cache: Option<macros::SourceCache<F::Addr>>,
 }
 
 /// The shortest period a periodic timer may have, so that a zero interval in a configuration
