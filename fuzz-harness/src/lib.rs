@@ -26,6 +26,7 @@ pub mod msdp_sm;
 pub mod pim;
 pub mod pim_sm;
 pub mod proxy;
+pub mod rng;
 pub mod seeds;
 pub mod snoop;
 

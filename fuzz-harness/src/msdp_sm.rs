@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use crate::rng::XorShift;
 use arbitrary::{Arbitrary, Unstructured};
 use mcast_msdp::speaker::{
     ANY, FilterAction, FilterRule, MeshGroup, PeerConfig, PeerState, RouteOrigin, RpfRoute,
@@ -117,26 +118,6 @@ enum Step {
         remove: bool,
     },
     Clock(Clock),
-}
-
-/// A deterministic random number generator (xorshift64), seeded by the fuzzer.
-struct XorShift(u64);
-
-impl rand_core::TryRng for XorShift {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        dst.fill(0);
-        Ok(())
-    }
 }
 
 fn packet(source: Ipv4Addr, group: Ipv4Addr) -> Vec<u8> {

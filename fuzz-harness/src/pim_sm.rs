@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use crate::rng::XorShift;
 use arbitrary::{Arbitrary, Unstructured};
 use mcast_addr::family::Ipv4;
 use mcast_pim::router::{
@@ -21,26 +22,6 @@ use mcast_pim::wire::{
     Assert, EncodedGroup, EncodedSource, GroupSetRepr, HelloOptionRepr, HelloRepr, Holdtime,
     JoinPruneRepr, LanPruneDelay, MessageRepr, PseudoHeader, RegisterRepr, RegisterStop,
 };
-
-struct Rng(u64);
-
-impl rand_core::TryRng for Rng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let z = (self.0 ^ (self.0 >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        Ok(z ^ (z >> 31))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
 
 /// The interfaces: (id, address, MTU).
 const INTERFACES: [(u32, [u8; 4], usize); 3] = [
@@ -226,7 +207,7 @@ pub fn pim_router(data: &[u8]) {
         ..RouterConfig::default()
     };
     let mut now = Duration::from_secs(1);
-    let mut router: Router<Ipv4, Duration, Rng> = Router::new(config, Rng(7));
+    let mut router: Router<Ipv4, Duration, XorShift> = Router::new(config, XorShift(7));
     for (id, addr, mtu) in INTERFACES {
         let c = InterfaceConfig {
             mtu,
@@ -251,7 +232,7 @@ pub fn pim_router(data: &[u8]) {
         let Ok(op) = Op::arbitrary(&mut u) else {
             break;
         };
-        let send = |router: &mut Router<Ipv4, Duration, Rng>,
+        let send = |router: &mut Router<Ipv4, Duration, XorShift>,
                     now,
                     i,
                     from: Ipv4Addr,
@@ -482,7 +463,7 @@ pub fn pim_router(data: &[u8]) {
 /// The forwarding table rebuilt from the events.
 type Plane = BTreeMap<(Ipv4Addr, Option<Ipv4Addr>), Route>;
 
-fn check(router: &mut Router<Ipv4, Duration, Rng>, now: Duration, plane: &mut Plane) {
+fn check(router: &mut Router<Ipv4, Duration, XorShift>, now: Duration, plane: &mut Plane) {
     assert!(
         router.poll_timeout().is_none_or(|t| t > now),
         "a deadline at or before now was left: {:?} <= {now:?}",

@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::rng::XorShift;
 use arbitrary::{Arbitrary, Unstructured};
 use mcast_addr::family::{Ipv4, Ipv6};
 use mcast_igmp::gmp::{FilterMode, Message, RouterConfig, codec};
@@ -34,29 +35,6 @@ enum Step {
     RemoveDownstream(u8),
     Enable,
     Disable,
-}
-
-/// A deterministic random number generator (xorshift64*), seeded by the fuzzer.
-struct XorShift(u64);
-
-impl rand_core::TryRng for XorShift {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0.wrapping_mul(0x2545_F491_4F6C_DD1D))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
 }
 
 /// The IGMP/MLD proxy (`proxy::Proxy`) under an arbitrary scenario, IPv4 or IPv6. See the module

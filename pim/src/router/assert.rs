@@ -10,8 +10,8 @@ use mcast_addr::time::Timestamp;
 use rand_core::Rng;
 
 use super::tib::{self, AssertEntry, AssertMetric, AssertState};
-use super::{InterfaceId, Router, Timer, Transmit, all_pim_routers};
-use crate::wire::{Assert, EncodedGroup, PseudoHeader};
+use super::{InterfaceId, Router, Timer, all_pim_routers};
+use crate::wire::{Assert, EncodedGroup, MessageRepr, PseudoHeader};
 
 /// Which Assert machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,18 +217,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             metric_preference: metric.preference,
             metric: metric.metric,
         };
-        let destination = all_pim_routers::<F>();
-        let mut payload = alloc::vec![0u8; assert.buffer_len()];
-        match assert.emit(&mut payload, &PseudoHeader::new(me, destination)) {
-            Ok(_) => self.push_transmit(Transmit {
-                interface: Some(interface),
-                source: me,
-                destination,
-                ttl: 1,
-                payload,
-            }),
-            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-        }
+        let built =
+            MessageRepr::Assert(assert).to_bytes(&PseudoHeader::new(me, all_pim_routers::<F>()));
+        self.send_to_all_routers(interface, me, built);
     }
 
     /// An Assert received on `interface` from the neighbor `from` (§4.6.1, §4.6.2).

@@ -12,7 +12,7 @@ use rand_core::Rng;
 
 use super::prefix::width;
 use super::tib::{self, DownstreamState, RptDownstreamState, RptUpstreamState, Sg, StarG};
-use super::{InterfaceId, MIN_PERIOD, PendingGroup, Router, Timer, Transmit, all_pim_routers};
+use super::{InterfaceId, MIN_PERIOD, PendingGroup, Router, Timer, all_pim_routers};
 use crate::wire::{
     EncodedGroup, EncodedSource, GroupSetRepr, Holdtime, JoinPrune, JoinPruneRepr, MessageRepr,
     PseudoHeader, SourceTree, max_message_len,
@@ -878,16 +878,8 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             let destination = all_pim_routers::<F>();
             let ph = PseudoHeader::new(source, destination);
             for part in parts {
-                match MessageRepr::JoinPrune(part).to_bytes(&ph) {
-                    Ok(payload) => self.push_transmit(Transmit {
-                        interface: Some(interface),
-                        source,
-                        destination,
-                        ttl: 1,
-                        payload,
-                    }),
-                    Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-                }
+                let built = MessageRepr::JoinPrune(part).to_bytes(&ph);
+                self.send_to_all_routers(interface, source, built);
             }
         }
     }

@@ -360,25 +360,22 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
 
     /// pim_include(S,G).
     pub(crate) fn pim_include_sg(&self, group: F::Addr, source: F::Addr) -> IfSet {
-        self.local_members(group)
-            .filter(|(_, exclude, s)| !*exclude && s.contains(&source))
-            .map(|(i, _, _)| i)
-            .filter(|&i| {
-                let me = self
-                    .sg_assert(group, source, i)
-                    .is_some_and(|e| e.state == AssertState::Winner);
-                self.serves(group, i, me)
-            })
-            .collect()
+        self.pim_local_sg(group, source, false)
     }
 
-    /// pim_exclude(S,G).
+    /// pim_exclude(S,G); none for SSM groups, which have no EXCLUDE membership (§4.8).
     pub(crate) fn pim_exclude_sg(&self, group: F::Addr, source: F::Addr) -> IfSet {
         if self.is_ssm(group) {
             return Vec::new();
         }
+        self.pim_local_sg(group, source, true)
+    }
+
+    /// The interfaces where this router serves members that list `source` in EXCLUDE mode
+    /// (`exclude`) or INCLUDE mode: the common body of pim_include(S,G) and pim_exclude(S,G).
+    fn pim_local_sg(&self, group: F::Addr, source: F::Addr, exclude: bool) -> IfSet {
         self.local_members(group)
-            .filter(|(_, exclude, s)| *exclude && s.contains(&source))
+            .filter(|(_, mode, s)| *mode == exclude && s.contains(&source))
             .map(|(i, _, _)| i)
             .filter(|&i| {
                 let me = self

@@ -810,6 +810,26 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
         self.events.push_back(event);
     }
 
+    /// Queues a message for ALL-PIM-ROUTERS on `interface`, from `source`, with TTL 1 (RFC
+    /// 7761 §4.9); one the codec could not build is counted in [`Stats::send_errors`].
+    fn send_to_all_routers(
+        &mut self,
+        interface: InterfaceId,
+        source: F::Addr,
+        built: crate::error::Result<Vec<u8>>,
+    ) {
+        match built {
+            Ok(payload) => self.push_transmit(Transmit {
+                interface: Some(interface),
+                source,
+                destination: all_pim_routers::<F>(),
+                ttl: 1,
+                payload,
+            }),
+            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
+        }
+    }
+
     fn push_transmit(&mut self, transmit: Transmit<F>) {
         self.stats.sent = self.stats.sent.saturating_add(1);
         self.transmits.push_back(transmit);

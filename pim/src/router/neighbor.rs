@@ -12,7 +12,7 @@ use rand_core::Rng;
 
 use super::config::{InterfaceConfig, OVERRIDE_INTERVAL_DEFAULT, PROPAGATION_DELAY_DEFAULT};
 use super::prefix::Prefix;
-use super::{Event, InterfaceId, MIN_PERIOD, Router, Timer, Transmit, all_pim_routers};
+use super::{Event, InterfaceId, MIN_PERIOD, Router, Timer, all_pim_routers};
 use crate::wire::{
     Hello, HelloOptionRepr, HelloRepr, Holdtime, LanPruneDelay, MessageRepr, PseudoHeader,
 };
@@ -402,18 +402,9 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
         }
         i.hello_sent = true;
         let source = i.address;
-        let destination = all_pim_routers::<F>();
-        let message = MessageRepr::Hello(hello);
-        match message.to_bytes(&PseudoHeader::new(source, destination)) {
-            Ok(payload) => self.push_transmit(Transmit {
-                interface: Some(interface),
-                source,
-                destination,
-                ttl: 1,
-                payload,
-            }),
-            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-        }
+        let built =
+            MessageRepr::Hello(hello).to_bytes(&PseudoHeader::new(source, all_pim_routers::<F>()));
+        self.send_to_all_routers(interface, source, built);
     }
 
     /// A Join/Prune or Assert is about to go out on `interface`: a Hello with the current

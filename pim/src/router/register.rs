@@ -27,7 +27,28 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
             .map(|i| i.address)
     }
 
-    fn send_unicast(&mut self, source: F::Addr, destination: F::Addr, payload: Vec<u8>) {
+    /// The DR's end of the register tunnel towards RP(G): (this router's address towards the
+    /// RP, the RP), when there is an RP.
+    fn register_tunnel(&self, group: F::Addr) -> Option<(F::Addr, F::Addr)> {
+        let rp = self.rp(group)?;
+        Some((self.unicast_source(rp)?, rp))
+    }
+
+    /// Queues a unicast message (Register, Register-Stop) that the caller routes, counting it
+    /// with `count`; one the codec could not build is counted in `send_errors`.
+    fn send_unicast(
+        &mut self,
+        source: F::Addr,
+        destination: F::Addr,
+        built: crate::error::Result<Vec<u8>>,
+        count: fn(&mut super::Stats) -> &mut u64,
+    ) {
+        let Ok(payload) = built else {
+            self.stats.send_errors = self.stats.send_errors.saturating_add(1);
+            return;
+        };
+        let counter = count(&mut self.stats);
+        *counter = counter.saturating_add(1);
         self.push_transmit(Transmit {
             interface: None,
             source,
@@ -81,21 +102,15 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
         if self.sg(group, source).map(|s| s.register) != Some(RegisterState::Join) {
             return;
         }
-        let Some(rp) = self.rp(group) else {
-            return;
-        };
-        let Some(me) = self.unicast_source(rp) else {
+        let Some((me, rp)) = self.register_tunnel(group) else {
             return;
         };
         let register = Register::new(packet);
         let mut payload = alloc::vec![0u8; register.buffer_len()];
-        match register.emit::<F>(&mut payload, &PseudoHeader::new(me, rp)) {
-            Ok(_) => {
-                self.stats.registers_sent = self.stats.registers_sent.saturating_add(1);
-                self.send_unicast(me, rp, payload);
-            }
-            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-        }
+        let built = register
+            .emit::<F>(&mut payload, &PseudoHeader::new(me, rp))
+            .map(|_| payload);
+        self.send_unicast(me, rp, built, |s| &mut s.registers_sent);
     }
 
     /// Register-Stop Timer expires (§4.4.1): in Prune, probe with a Null-Register and wait
@@ -132,28 +147,23 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     }
 
     fn send_null_register(&mut self, group: F::Addr, source: F::Addr) {
-        let Some(rp) = self.rp(group) else {
-            return;
-        };
-        let Some(me) = self.unicast_source(rp) else {
+        let Some((me, rp)) = self.register_tunnel(group) else {
             return;
         };
         let mut payload = alloc::vec![0u8; 8usize.saturating_add(null_register_inner_len::<F>())];
-        match emit_null_register::<F>(
+        let built = emit_null_register::<F>(
             &mut payload,
             source,
             group,
             false,
             ChecksumCoverage::Standard,
             &PseudoHeader::new(me, rp),
-        ) {
-            Ok(len) => {
-                payload.truncate(len);
-                self.stats.registers_sent = self.stats.registers_sent.saturating_add(1);
-                self.send_unicast(me, rp, payload);
-            }
-            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-        }
+        )
+        .map(|len| {
+            payload.truncate(len);
+            payload
+        });
+        self.send_unicast(me, rp, built, |s| &mut s.registers_sent);
     }
 
     /// A Register-Stop at the DR (§4.4.1): Join or Join-Pending → Prune with the Register-Stop
@@ -209,13 +219,10 @@ impl<F: IpFamily, T: Timestamp, R: Rng> Router<F, T, R> {
     fn send_register_stop(&mut self, from: F::Addr, to: F::Addr, group: F::Addr, source: F::Addr) {
         let stop = RegisterStop::<F>::new(source, group);
         let mut payload = alloc::vec![0u8; stop.buffer_len()];
-        match stop.emit(&mut payload, &PseudoHeader::new(from, to)) {
-            Ok(_) => {
-                self.stats.register_stops_sent = self.stats.register_stops_sent.saturating_add(1);
-                self.send_unicast(from, to, payload);
-            }
-            Err(_) => self.stats.send_errors = self.stats.send_errors.saturating_add(1),
-        }
+        let built = stop
+            .emit(&mut payload, &PseudoHeader::new(from, to))
+            .map(|_| payload);
+        self.send_unicast(from, to, built, |s| &mut s.register_stops_sent);
     }
 
     /// A Register at this router (§4.4.2, `packet_arrives_on_register_tunnel`).
